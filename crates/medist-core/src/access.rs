@@ -1,0 +1,353 @@
+//! The one place that decides every access: [`decide`] is a pure function of actor, action and resource.
+//!
+//! Roles hold within a consortium (`consortium_id = None` means program-wide) and, for institution
+//! coordinators, within one institution. API tokens carry a scope that can only narrow what the
+//! account's roles allow.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    ProgramOffice,
+    InstitutionCoordinator,
+    Faculty,
+    Trainee,
+    Clinician,
+    CommercializationStaff,
+    Reviewer,
+}
+
+impl Role {
+    pub const ALL: [Role; 8] = [
+        Role::Admin,
+        Role::ProgramOffice,
+        Role::InstitutionCoordinator,
+        Role::Faculty,
+        Role::Trainee,
+        Role::Clinician,
+        Role::CommercializationStaff,
+        Role::Reviewer,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::ProgramOffice => "program_office",
+            Role::InstitutionCoordinator => "institution_coordinator",
+            Role::Faculty => "faculty",
+            Role::Trainee => "trainee",
+            Role::Clinician => "clinician",
+            Role::CommercializationStaff => "commercialization_staff",
+            Role::Reviewer => "reviewer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s.trim())
+    }
+}
+
+/// A role held by an account, with its scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub role: Role,
+    /// `None`: across the whole program.
+    pub consortium_id: Option<i64>,
+    /// Only for institution coordinators: the one institution they manage.
+    pub institution_id: Option<i64>,
+}
+
+impl Grant {
+    /// Checks the shape of a grant before it is stored.
+    pub fn validate(&self) -> Result<(), &'static str> {
+        match (self.role, self.institution_id) {
+            (Role::InstitutionCoordinator, None) => Err("coordinator-needs-institution"),
+            (Role::InstitutionCoordinator, Some(_)) => Ok(()),
+            (_, Some(_)) => Err("institution-only-for-coordinator"),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// What an API token may do on top of the roles of its account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    Read,
+    Write,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Read => "read",
+            Scope::Write => "write",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Scope> {
+        match s.trim() {
+            "read" => Some(Scope::Read),
+            "write" => Some(Scope::Write),
+            _ => None,
+        }
+    }
+}
+
+/// Who is asking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: i64,
+    /// The person record of this account, if it has one.
+    pub person_id: Option<i64>,
+    pub grants: Vec<Grant>,
+    /// `Write` for a browser session; a token's own scope otherwise.
+    pub scope: Scope,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Read,
+    Create,
+    Update,
+    Archive,
+}
+
+/// What is being accessed, with the organisational facts the decision needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    /// The national program and the list of consortia.
+    Program,
+    Consortium {
+        consortium_id: i64,
+    },
+    /// An institution, or (for `Create`) a new one in the consortium.
+    Institution {
+        consortium_id: i64,
+        institution_id: Option<i64>,
+    },
+    /// A unit of an institution.
+    Unit {
+        consortium_id: i64,
+        institution_id: i64,
+    },
+    /// The people directory of a consortium, a person and their appointments.
+    /// `institution_id` is the person's institution (for `Create`, the one chosen).
+    Person {
+        consortium_id: Option<i64>,
+        institution_id: Option<i64>,
+        person_id: Option<i64>,
+    },
+    /// Accounts and their roles.
+    Accounts,
+    /// The audit log; `Update` stands for verifying the chain.
+    AuditLog,
+    /// The actor's own account: password, language, API tokens.
+    OwnAccount,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    Deny(&'static str),
+}
+
+impl Decision {
+    pub fn allowed(self) -> bool {
+        self == Decision::Allow
+    }
+}
+
+impl Actor {
+    pub fn has_role(&self, role: Role) -> bool {
+        self.grants.iter().any(|g| g.role == role)
+    }
+
+    fn holds_in(&self, role: Role, consortium_id: Option<i64>) -> bool {
+        self.grants.iter().any(|g| {
+            g.role == role
+                && match (g.consortium_id, consortium_id) {
+                    (None, _) => true,
+                    (Some(a), Some(b)) => a == b,
+                    (Some(_), None) => false,
+                }
+        })
+    }
+
+    fn member_of(&self, consortium_id: Option<i64>) -> bool {
+        Role::ALL.into_iter().any(|r| self.holds_in(r, consortium_id))
+    }
+
+    fn coordinates(&self, consortium_id: Option<i64>, institution_id: Option<i64>) -> bool {
+        let Some(inst) = institution_id else { return false };
+        self.grants.iter().any(|g| {
+            g.role == Role::InstitutionCoordinator
+                && g.institution_id == Some(inst)
+                && (g.consortium_id.is_none() || consortium_id.is_none() || g.consortium_id == consortium_id)
+        })
+    }
+}
+
+/// Roles that may read the people directory of their consortium. Reviewers see aggregates only.
+const DIRECTORY_READERS: [Role; 6] = [
+    Role::ProgramOffice,
+    Role::InstitutionCoordinator,
+    Role::Faculty,
+    Role::Trainee,
+    Role::Clinician,
+    Role::CommercializationStaff,
+];
+
+/// Decides whether `actor` may perform `action` on `resource`.
+pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Decision {
+    if action != Action::Read && actor.scope == Scope::Read {
+        return Decision::Deny("token-read-only");
+    }
+    if actor.has_role(Role::Admin) {
+        return Decision::Allow;
+    }
+    let ok = match (resource, action) {
+        (Resource::OwnAccount, _) => true,
+        (Resource::Program, Action::Read) => !actor.grants.is_empty(),
+        (Resource::Program, _) => false,
+        (Resource::Consortium { consortium_id }, Action::Read) => actor.member_of(Some(consortium_id)),
+        (Resource::Consortium { consortium_id }, Action::Update) => {
+            actor.holds_in(Role::ProgramOffice, Some(consortium_id))
+        }
+        (Resource::Consortium { .. }, _) => false,
+        (Resource::Institution { consortium_id, .. }, Action::Read) => actor.member_of(Some(consortium_id)),
+        (Resource::Institution { consortium_id, institution_id }, Action::Update) => {
+            actor.holds_in(Role::ProgramOffice, Some(consortium_id))
+                || actor.coordinates(Some(consortium_id), institution_id)
+        }
+        (Resource::Institution { consortium_id, .. }, Action::Create | Action::Archive) => {
+            actor.holds_in(Role::ProgramOffice, Some(consortium_id))
+        }
+        (Resource::Unit { consortium_id, .. }, Action::Read) => actor.member_of(Some(consortium_id)),
+        (Resource::Unit { consortium_id, institution_id }, _) => {
+            actor.holds_in(Role::ProgramOffice, Some(consortium_id))
+                || actor.coordinates(Some(consortium_id), Some(institution_id))
+        }
+        (Resource::Person { consortium_id, .. }, Action::Read) => {
+            DIRECTORY_READERS.into_iter().any(|r| actor.holds_in(r, consortium_id))
+        }
+        (Resource::Person { consortium_id, institution_id, person_id }, Action::Update) => {
+            actor.holds_in(Role::ProgramOffice, consortium_id)
+                || actor.coordinates(consortium_id, institution_id)
+                || (person_id.is_some() && person_id == actor.person_id)
+        }
+        (Resource::Person { consortium_id, institution_id, .. }, Action::Create | Action::Archive) => {
+            actor.holds_in(Role::ProgramOffice, consortium_id) || actor.coordinates(consortium_id, institution_id)
+        }
+        (Resource::Accounts, Action::Read) => actor.has_role(Role::ProgramOffice),
+        (Resource::Accounts, _) => false,
+        (Resource::AuditLog, Action::Read) => actor.has_role(Role::ProgramOffice),
+        (Resource::AuditLog, _) => false,
+    };
+    if ok { Decision::Allow } else { Decision::Deny("forbidden") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const C: i64 = 1;
+    const OTHER_C: i64 = 2;
+    const GIST: i64 = 10;
+    const CNUH: i64 = 11;
+
+    fn actor(role: Role, consortium: Option<i64>, inst: Option<i64>) -> Actor {
+        Actor {
+            user_id: 1,
+            person_id: Some(100),
+            grants: vec![Grant { role, consortium_id: consortium, institution_id: inst }],
+            scope: Scope::Write,
+        }
+    }
+
+    fn person(inst: i64, id: Option<i64>) -> Resource {
+        Resource::Person { consortium_id: Some(C), institution_id: Some(inst), person_id: id }
+    }
+
+    #[test]
+    fn admin_may_do_everything_but_a_read_token_only_reads() {
+        let mut a = actor(Role::Admin, None, None);
+        assert!(decide(&a, Action::Archive, person(GIST, Some(5))).allowed());
+        assert!(decide(&a, Action::Update, Resource::AuditLog).allowed());
+        a.scope = Scope::Read;
+        assert_eq!(decide(&a, Action::Update, Resource::Accounts), Decision::Deny("token-read-only"));
+        assert!(decide(&a, Action::Read, Resource::Accounts).allowed());
+    }
+
+    #[test]
+    fn coordinator_is_scoped_to_one_institution() {
+        let a = actor(Role::InstitutionCoordinator, Some(C), Some(GIST));
+        assert!(decide(&a, Action::Create, person(GIST, None)).allowed());
+        assert!(decide(&a, Action::Update, person(GIST, Some(5))).allowed());
+        assert!(decide(&a, Action::Archive, person(GIST, Some(5))).allowed());
+        assert!(!decide(&a, Action::Create, person(CNUH, None)).allowed());
+        assert!(!decide(&a, Action::Update, person(CNUH, Some(6))).allowed());
+        assert!(decide(&a, Action::Read, person(CNUH, Some(6))).allowed());
+        assert!(decide(&a, Action::Create, Resource::Unit { consortium_id: C, institution_id: GIST }).allowed());
+        assert!(!decide(&a, Action::Create, Resource::Unit { consortium_id: C, institution_id: CNUH }).allowed());
+        assert!(
+            !decide(&a, Action::Create, Resource::Institution { consortium_id: C, institution_id: None }).allowed()
+        );
+    }
+
+    #[test]
+    fn roles_hold_only_within_their_consortium() {
+        let po = actor(Role::ProgramOffice, Some(C), None);
+        assert!(decide(&po, Action::Update, Resource::Consortium { consortium_id: C }).allowed());
+        assert!(!decide(&po, Action::Update, Resource::Consortium { consortium_id: OTHER_C }).allowed());
+        assert!(!decide(&po, Action::Read, Resource::Consortium { consortium_id: OTHER_C }).allowed());
+        let wide = actor(Role::Reviewer, None, None);
+        assert!(decide(&wide, Action::Read, Resource::Consortium { consortium_id: OTHER_C }).allowed());
+    }
+
+    #[test]
+    fn reviewer_reads_aggregates_only() {
+        let r = actor(Role::Reviewer, Some(C), None);
+        assert!(decide(&r, Action::Read, Resource::Consortium { consortium_id: C }).allowed());
+        assert!(
+            decide(&r, Action::Read, Resource::Institution { consortium_id: C, institution_id: Some(GIST) }).allowed()
+        );
+        assert!(!decide(&r, Action::Read, person(GIST, Some(5))).allowed());
+        assert!(!decide(&r, Action::Update, Resource::Consortium { consortium_id: C }).allowed());
+        assert!(!decide(&r, Action::Read, Resource::AuditLog).allowed());
+    }
+
+    #[test]
+    fn faculty_edits_only_their_own_record() {
+        let f = actor(Role::Faculty, Some(C), None);
+        assert!(decide(&f, Action::Update, person(GIST, Some(100))).allowed());
+        assert!(!decide(&f, Action::Update, person(GIST, Some(101))).allowed());
+        assert!(!decide(&f, Action::Archive, person(GIST, Some(100))).allowed());
+        assert!(!decide(&f, Action::Create, person(GIST, None)).allowed());
+        assert!(decide(&f, Action::Read, person(GIST, Some(101))).allowed());
+    }
+
+    #[test]
+    fn no_grant_no_access_except_own_account() {
+        let a = Actor { user_id: 9, person_id: None, grants: vec![], scope: Scope::Write };
+        assert!(!decide(&a, Action::Read, Resource::Program).allowed());
+        assert!(!decide(&a, Action::Read, Resource::Consortium { consortium_id: C }).allowed());
+        assert!(decide(&a, Action::Update, Resource::OwnAccount).allowed());
+    }
+
+    #[test]
+    fn grant_shapes() {
+        assert!(
+            Grant { role: Role::InstitutionCoordinator, consortium_id: Some(C), institution_id: None }
+                .validate()
+                .is_err()
+        );
+        assert!(Grant { role: Role::Faculty, consortium_id: Some(C), institution_id: Some(GIST) }.validate().is_err());
+        assert!(Grant { role: Role::Faculty, consortium_id: Some(C), institution_id: None }.validate().is_ok());
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+    }
+}

@@ -1,0 +1,298 @@
+//! The MIRACLE demo: the real program, ministries, consortium and institutions of the K-MediST
+//! press release (`shared/seed/`), with sample people and demo accounts clearly marked as samples.
+
+use chrono::NaiveDate;
+use medist_core::access::Role;
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, Set, TransactionTrait};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::accounts::{hash_password, random_password};
+use crate::audit::record;
+use crate::entities::{app_user, appointment, consortium, institution, ministry, person, program, role_grant, unit};
+use crate::{Db, StoreError, Who, now};
+
+pub const DEMO_DOMAIN: &str = "miracle.example";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoAccount {
+    pub login: String,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoSummary {
+    pub consortium_id: i64,
+    pub institutions: usize,
+    pub people: usize,
+    pub accounts: Vec<DemoAccount>,
+    /// The one password of every demo account, random, shown once.
+    #[serde(skip_serializing)]
+    pub demo_password: String,
+}
+
+/// Sample dedicated faculty: (Hangul name, romanized name, institution index, physician-scientist?).
+const FACULTY: [(&str, &str, usize, bool); 18] = [
+    ("박서준", "Seojun Park", 1, true),
+    ("이하은", "Haeun Lee", 2, true),
+    ("최민호", "Minho Choi", 3, true),
+    ("정유진", "Yujin Jung", 2, true),
+    ("강도윤", "Doyun Kang", 3, true),
+    ("조수아", "Sua Cho", 1, true),
+    ("윤지호", "Jiho Yoon", 0, false),
+    ("장예린", "Yerin Jang", 0, false),
+    ("임준서", "Junseo Lim", 0, false),
+    ("한소율", "Soyul Han", 0, false),
+    ("오시우", "Siwoo Oh", 0, false),
+    ("서지안", "Jian Seo", 0, false),
+    ("신하준", "Hajun Shin", 0, false),
+    ("권나은", "Naeun Kwon", 0, false),
+    ("황도현", "Dohyun Hwang", 3, false),
+    ("안채원", "Chaewon Ahn", 3, false),
+    ("송우진", "Woojin Song", 1, false),
+    ("류다인", "Dain Ryu", 2, false),
+];
+
+async fn audit_created<T: Serialize>(
+    txn: &DatabaseTransaction,
+    who: &Who,
+    entity: &str,
+    id: i64,
+    m: &T,
+) -> Result<(), StoreError> {
+    record(txn, who, "create", entity, id, None, serde_json::to_value(m).ok()).await?;
+    Ok(())
+}
+
+/// Loads the demo into an empty database, all in one transaction.
+pub async fn load(db: &Db, who: &Who) -> Result<DemoSummary, StoreError> {
+    if program::Entity::find().count(&db.conn).await? > 0 {
+        return Err(StoreError::Conflict { code: "demo-needs-empty-database", field: None });
+    }
+    let demo_password = random_password();
+    let pw = demo_password.clone();
+    let demo_hash = tokio::task::spawn_blocking(move || hash_password(&pw))
+        .await
+        .map_err(|e| StoreError::Config(format!("password hashing task failed: {e}")))??;
+    let txn = db.conn.begin().await?;
+    let t = now();
+
+    let prog = program::ActiveModel {
+        code: Set("K-MediST".into()),
+        name_ko: Set("K-MediST 의사과학자 양성사업".into()),
+        name_en: Set("K-MediST (Korea Medical Science & Technology)".into()),
+        description_ko: Set("과학기술정보통신부와 보건복지부가 공동 지원하는 한국형 의사과학자·의과학자 융합인재 양성사업. 전국 공모로 컨소시엄을 선정한다.".into()),
+        description_en: Set("Physician-scientist training program jointly funded by the Ministry of Science and ICT and the Ministry of Health and Welfare; consortia are chosen by nationwide open call.".into()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit_created(&txn, who, "program", prog.id, &prog).await?;
+    for (code, ko, en) in [
+        ("MSIT", "과학기술정보통신부", "Ministry of Science and ICT"),
+        ("MOHW", "보건복지부", "Ministry of Health and Welfare"),
+    ] {
+        let m = ministry::ActiveModel {
+            program_id: Set(prog.id),
+            code: Set(code.into()),
+            name_ko: Set(ko.into()),
+            name_en: Set(en.into()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        audit_created(&txn, who, "ministry", m.id, &m).await?;
+    }
+    let cons = consortium::ActiveModel {
+        program_id: Set(prog.id),
+        code: Set("MIRACLE".into()),
+        name_ko: Set("MIRACLE 컨소시엄".into()),
+        name_en: Set("MIRACLE consortium".into()),
+        full_name_en: Set(
+            "Medicine-Engineering Innovation and Rendezvous for Advanced Convergence and Leader Education".into(),
+        ),
+        period_start_year: Set(2026),
+        period_end_year: Set(2030),
+        director_person_id: Set(None),
+        budget_total_krw: Set(19_400_000_000),
+        government_funding_krw: Set(16_600_000_000),
+        is_sample: Set(false),
+        archived_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+
+    let mut insts = Vec::new();
+    for (ko, en, short, kind) in [
+        ("광주과학기술원", "Gwangju Institute of Science and Technology", "GIST", "university"),
+        ("전남대학교 의과대학", "Chonnam National University College of Medicine", "CNU Medicine", "medical_school"),
+        ("전남대학교병원", "Chonnam National University Hospital", "CNUH", "hospital"),
+        ("화순전남대학교병원", "Hwasun Chonnam National University Hospital", "Hwasun CNUH", "hospital"),
+    ] {
+        let m = institution::ActiveModel {
+            consortium_id: Set(cons.id),
+            name_ko: Set(ko.into()),
+            name_en: Set(en.into()),
+            short_name: Set(short.into()),
+            kind: Set(kind.into()),
+            is_sample: Set(false),
+            archived_at: Set(None),
+            created_at: Set(t),
+            updated_at: Set(t),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        audit_created(&txn, who, "institution", m.id, &m).await?;
+        insts.push(m);
+    }
+    let mut units = Vec::new();
+    for (inst, ko, en, kind) in [
+        (0usize, "의생명공학과", "Department of Biomedical Science and Engineering", "department"),
+        (0, "기술사업화센터", "Technology Commercialization Center", "center"),
+        (3, "미래의료혁신센터", "Future Medical Innovation Center", "center"),
+        (3, "MIRACLE 공동연구소", "MIRACLE Joint Research Institute", "institute"),
+    ] {
+        let m = unit::ActiveModel {
+            institution_id: Set(insts[inst].id),
+            name_ko: Set(ko.into()),
+            name_en: Set(en.into()),
+            kind: Set(kind.into()),
+            is_sample: Set(false),
+            archived_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        audit_created(&txn, who, "unit", m.id, &m).await?;
+        units.push(m);
+    }
+
+    let new_person =
+        |name_ko: &str, name_en: &str, email: String, inst: i64, unit: Option<i64>, sample: bool| person::ActiveModel {
+            name_ko: Set(name_ko.into()),
+            name_en: Set(name_en.into()),
+            email: Set(email),
+            orcid: Set(None),
+            institution_id: Set(inst),
+            unit_id: Set(unit),
+            is_sample: Set(sample),
+            archived_at: Set(None),
+            created_at: Set(t),
+            updated_at: Set(t),
+            ..Default::default()
+        };
+    let start = NaiveDate::from_ymd_opt(2026, 3, 1).expect("a valid date");
+    // The director is named in the press release; his contact details here are placeholders.
+    let director =
+        new_person("김태", "Tae Kim", format!("director@{DEMO_DOMAIN}"), insts[0].id, Some(units[0].id), false)
+            .insert(&txn)
+            .await?;
+    audit_created(&txn, who, "person", director.id, &director).await?;
+    let appt = appointment::ActiveModel {
+        person_id: Set(director.id),
+        role: Set("director".into()),
+        faculty_category: Set(None),
+        dedicated: Set(false),
+        fte_percent: Set(50),
+        start_date: Set(start),
+        end_date: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit_created(&txn, who, "appointment", appt.id, &appt).await?;
+    let mut cons_am: consortium::ActiveModel = cons.clone().into();
+    cons_am.director_person_id = Set(Some(director.id));
+    let cons = cons_am.update(&txn).await?;
+    audit_created(&txn, who, "consortium", cons.id, &cons).await?;
+
+    let mut faculty_ids = Vec::new();
+    for (i, (ko, en, inst, ps)) in FACULTY.iter().enumerate() {
+        let unit = if *inst == 0 {
+            Some(units[0].id)
+        } else if *inst == 3 {
+            Some(units[3].id)
+        } else {
+            None
+        };
+        let email = format!("faculty{:02}.sample@{DEMO_DOMAIN}", i + 1);
+        let p = new_person(ko, en, email, insts[*inst].id, unit, true).insert(&txn).await?;
+        audit_created(&txn, who, "person", p.id, &p).await?;
+        let a = appointment::ActiveModel {
+            person_id: Set(p.id),
+            role: Set(if *ps { "clinical_professor" } else { "research_professor" }.into()),
+            faculty_category: Set(Some(if *ps { "physician_scientist" } else { "medical_scientist" }.into())),
+            dedicated: Set(true),
+            fte_percent: Set(100),
+            start_date: Set(start),
+            end_date: Set(None),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        audit_created(&txn, who, "appointment", a.id, &a).await?;
+        faculty_ids.push(p.id);
+    }
+
+    // Demo accounts, one per role, all with one random password shown once.
+    let mut accounts = Vec::new();
+    type DemoRole<'a> = (&'a str, &'a str, Role, Option<i64>, Option<i64>);
+    let roles: [DemoRole; 9] = [
+        ("office", "사업단 담당자 (샘플)", Role::ProgramOffice, None, None),
+        ("coordinator.gist", "GIST 기관 담당자 (샘플)", Role::InstitutionCoordinator, Some(insts[0].id), None),
+        ("coordinator.cnuh", "전남대병원 기관 담당자 (샘플)", Role::InstitutionCoordinator, Some(insts[2].id), None),
+        ("faculty", "박서준 (샘플)", Role::Faculty, None, Some(faculty_ids[0])),
+        ("trainee", "교육생 (샘플)", Role::Trainee, None, None),
+        ("clinician", "임상의 (샘플)", Role::Clinician, None, Some(faculty_ids[1])),
+        ("tto", "기술사업화 담당자 (샘플)", Role::CommercializationStaff, None, None),
+        ("reviewer", "평가위원 (샘플)", Role::Reviewer, None, None),
+        ("director", "김태 (사업단장)", Role::ProgramOffice, None, Some(director.id)),
+    ];
+    for (local, name, role, inst, person_id) in roles {
+        let login = format!("{local}@{DEMO_DOMAIN}");
+        let u = app_user::ActiveModel {
+            login: Set(login.clone()),
+            display_name: Set(name.into()),
+            password_hash: Set(demo_hash.clone()),
+            person_id: Set(person_id),
+            locale: Set("ko".into()),
+            disabled: Set(false),
+            created_at: Set(t),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        record(&txn, who, "create", "user", u.id, None, Some(json!({"login": login, "display_name": name}))).await?;
+        let g = role_grant::ActiveModel {
+            user_id: Set(u.id),
+            role: Set(role.as_str().into()),
+            consortium_id: Set(Some(cons.id)),
+            institution_id: Set(inst),
+            created_at: Set(t),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        record(
+            &txn,
+            who,
+            "grant",
+            "user",
+            u.id,
+            None,
+            Some(json!({"grant_id": g.id, "role": g.role, "consortium_id": cons.id, "institution_id": inst})),
+        )
+        .await?;
+        accounts.push(DemoAccount { login, role: role.as_str().into() });
+    }
+    txn.commit().await?;
+    Ok(DemoSummary {
+        consortium_id: cons.id,
+        institutions: insts.len(),
+        people: FACULTY.len() + 1,
+        accounts,
+        demo_password,
+    })
+}

@@ -1,0 +1,24 @@
+//! Table `app_user`.
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "app_user")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    /// The login name: an e-mail address.
+    pub login: String,
+    pub display_name: String,
+    #[serde(skip_serializing)]
+    pub password_hash: String,
+    pub person_id: Option<i64>,
+    pub locale: String,
+    pub disabled: bool,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,18 @@
+//! Table `login_failure`.
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "login_failure")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    /// `account:<login>` or `address:<ip>`.
+    pub throttle_key: String,
+    pub at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,16 @@
+//! One module per table. Plain sea-orm entities; the rules live in `medist-core`.
+
+pub mod api_token;
+pub mod app_user;
+pub mod appointment;
+pub mod audit_head;
+pub mod audit_log;
+pub mod consortium;
+pub mod institution;
+pub mod login_failure;
+pub mod ministry;
+pub mod person;
+pub mod program;
+pub mod role_grant;
+pub mod session;
+pub mod unit;

@@ -1,0 +1,21 @@
+//! Table `unit`.
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "unit")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub institution_id: i64,
+    pub name_ko: String,
+    pub name_en: String,
+    pub kind: String,
+    pub is_sample: bool,
+    pub archived_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,177 @@
+//! medist storage: one schema for SQLite (the embedded default) and PostgreSQL (production).
+//!
+//! The backend is chosen from the database URL at run time. Every change goes through a function of
+//! this crate that writes the change and its audit-log entry in one transaction.
+
+pub mod accounts;
+pub mod audit;
+pub mod backup;
+pub mod demo;
+pub mod entities;
+pub mod error;
+pub mod migration;
+pub mod org;
+pub mod page;
+
+use std::time::Duration;
+
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, Statement};
+use sea_orm_migration::MigratorTrait;
+
+pub use error::StoreError;
+pub use page::{Page, Paged};
+
+/// Who makes a change, as the audit log records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Who {
+    pub user_id: Option<i64>,
+    pub label: String,
+}
+
+impl Who {
+    pub fn user(id: i64, login: &str) -> Self {
+        Who { user_id: Some(id), label: login.to_string() }
+    }
+    pub fn system(label: &str) -> Self {
+        Who { user_id: None, label: label.to_string() }
+    }
+}
+
+/// A connection pool to one database, SQLite or PostgreSQL.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub conn: DatabaseConnection,
+}
+
+/// Hides the password of a database URL, for logs and error messages.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..scheme_end + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Normalises what a user may write for SQLite: a path, `sqlite:path` or `sqlite://path`; the file is
+/// created when missing.
+fn sqlite_url(url: &str) -> String {
+    let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    if rest == ":memory:" || rest.is_empty() {
+        return "sqlite::memory:".to_string();
+    }
+    if rest.contains("mode=") {
+        format!("sqlite://{rest}")
+    } else if rest.contains('?') {
+        format!("sqlite://{rest}&mode=rwc")
+    } else {
+        format!("sqlite://{rest}?mode=rwc")
+    }
+}
+
+impl Db {
+    /// Connects to `url` (`sqlite://…` or `postgres://…`). `search_path` selects a PostgreSQL schema.
+    pub async fn connect(url: &str, search_path: Option<&str>) -> Result<Db, StoreError> {
+        let url = url.trim();
+        let real_url = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            url.to_string()
+        } else if url.starts_with("sqlite:") || !url.contains("://") {
+            sqlite_url(url)
+        } else {
+            return Err(StoreError::Config(format!(
+                "unsupported database URL '{}': use sqlite://FILE or postgres://USER@HOST/DB",
+                redact_url(url)
+            )));
+        };
+        let mut opts = ConnectOptions::new(real_url.clone());
+        opts.connect_timeout(Duration::from_secs(5)).acquire_timeout(Duration::from_secs(10)).sqlx_logging(false);
+        if real_url.starts_with("sqlite:") {
+            // One writer at a time in SQLite; a small pool avoids lock convoys.
+            opts.max_connections(if real_url.contains(":memory:") { 1 } else { 8 }).min_connections(1);
+        } else {
+            opts.max_connections(16);
+        }
+        if let Some(schema) = search_path {
+            opts.set_schema_search_path(schema.to_string());
+        }
+        let conn = Database::connect(opts)
+            .await
+            .map_err(|e| StoreError::Config(format!("cannot open the database at {}: {e}", redact_url(&real_url))))?;
+        let db = Db { conn };
+        if db.backend() == DatabaseBackend::Sqlite {
+            db.exec_raw("PRAGMA journal_mode=WAL").await.ok();
+            db.exec_raw("PRAGMA busy_timeout=10000").await?;
+            db.exec_raw("PRAGMA foreign_keys=ON").await?;
+        }
+        Ok(db)
+    }
+
+    pub fn backend(&self) -> DatabaseBackend {
+        self.conn.get_database_backend()
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend() {
+            DatabaseBackend::Postgres => "postgresql",
+            DatabaseBackend::Sqlite => "sqlite",
+            _ => "other",
+        }
+    }
+
+    pub async fn exec_raw(&self, sql: &str) -> Result<(), StoreError> {
+        self.conn.execute_raw(Statement::from_string(self.backend(), sql.to_string())).await?;
+        Ok(())
+    }
+
+    /// Applies every pending migration.
+    pub async fn migrate(&self) -> Result<usize, StoreError> {
+        let pending = migration::Migrator::get_pending_migrations(&self.conn).await?.len();
+        migration::Migrator::up(&self.conn, None).await?;
+        Ok(pending)
+    }
+
+    /// True when the database answers a trivial query.
+    pub async fn ping(&self) -> bool {
+        self.conn.ping().await.is_ok()
+    }
+}
+
+pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}
+
+/// 32 random bytes as lowercase hex, from the operating system's generator.
+pub fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf).expect("the operating system's random number generator failed");
+    hex::encode(buf)
+}
+
+pub fn sha256_hex(s: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(s.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_redacted() {
+        assert_eq!(redact_url("postgres://medist:s3cret@db/medist"), "postgres://medist:***@db/medist");
+        assert_eq!(redact_url("postgres://medist@db/medist"), "postgres://medist@db/medist");
+        assert_eq!(redact_url("sqlite://medist.db"), "sqlite://medist.db");
+    }
+
+    #[test]
+    fn sqlite_urls_create_the_file() {
+        assert_eq!(sqlite_url("medist.db"), "sqlite://medist.db?mode=rwc");
+        assert_eq!(sqlite_url("sqlite://medist.db"), "sqlite://medist.db?mode=rwc");
+        assert_eq!(sqlite_url("sqlite::memory:"), "sqlite::memory:");
+        assert_eq!(sqlite_url("sqlite://x.db?mode=ro"), "sqlite://x.db?mode=ro");
+    }
+}
