@@ -5,9 +5,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use chrono::{DateTime, Duration, Utc};
 use medist_core::access::{Actor, Grant, Role, Scope};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 use serde_json::json;
 
@@ -100,7 +98,7 @@ pub async fn create_user(
     }
     errs.into_result()?;
     let hash = hash_off_thread(password.to_string()).await?;
-    let txn = db.conn.begin().await?;
+    let txn = db.write().await?;
     if app_user::Entity::find().filter(app_user::Column::Login.eq(login.clone())).one(&txn).await?.is_some() {
         return Err(StoreError::Conflict { code: "duplicate-login", field: Some("login") });
     }
@@ -138,7 +136,7 @@ pub async fn get_user(db: &Db, id: i64) -> Result<app_user::Model, StoreError> {
 pub async fn set_password(db: &Db, who: &Who, user_id: i64, password: &str) -> Result<(), StoreError> {
     check_password_strength(password)?;
     let hash = hash_off_thread(password.to_string()).await?;
-    let txn = db.conn.begin().await?;
+    let txn = db.write().await?;
     let u =
         app_user::Entity::find_by_id(user_id).one(&txn).await?.ok_or_else(|| StoreError::not_found("user", user_id))?;
     let mut am: app_user::ActiveModel = u.into();
@@ -163,7 +161,7 @@ pub async fn set_locale(db: &Db, user_id: i64, locale: &str) -> Result<(), Store
 }
 
 pub async fn set_disabled(db: &Db, who: &Who, user_id: i64, disabled: bool) -> Result<(), StoreError> {
-    let txn = db.conn.begin().await?;
+    let txn = db.write().await?;
     let u =
         app_user::Entity::find_by_id(user_id).one(&txn).await?.ok_or_else(|| StoreError::not_found("user", user_id))?;
     let before = user_json(&u);
@@ -225,7 +223,7 @@ pub async fn list_users(db: &Db) -> Result<Vec<UserView>, StoreError> {
 
 pub async fn grant(db: &Db, who: &Who, user_id: i64, g: Grant) -> Result<(), StoreError> {
     g.validate().map_err(|code| StoreError::invalid("role", code))?;
-    let txn = db.conn.begin().await?;
+    let txn = db.write().await?;
     if app_user::Entity::find_by_id(user_id).one(&txn).await?.is_none() {
         return Err(StoreError::not_found("user", user_id));
     }
@@ -289,7 +287,7 @@ async fn grants_of_txn(txn: &sea_orm::DatabaseTransaction, user_id: i64) -> Resu
 }
 
 pub async fn revoke(db: &Db, who: &Who, user_id: i64, g: Grant) -> Result<(), StoreError> {
-    let txn = db.conn.begin().await?;
+    let txn = db.write().await?;
     let rows = role_grant::Entity::find().filter(role_grant::Column::UserId.eq(user_id)).all(&txn).await?;
     let Some(row) = rows.into_iter().find(|r| {
         r.role == g.role.as_str() && r.consortium_id == g.consortium_id && r.institution_id == g.institution_id
@@ -457,7 +455,7 @@ pub async fn create_token(
         return Err(StoreError::invalid("name", "required"));
     }
     let token = format!("{TOKEN_PREFIX}{}", random_hex(24));
-    let txn = db.conn.begin().await?;
+    let txn = db.write().await?;
     if app_user::Entity::find_by_id(user_id).one(&txn).await?.is_none() {
         return Err(StoreError::not_found("user", user_id));
     }
@@ -502,7 +500,7 @@ pub async fn get_token(db: &Db, id: i64) -> Result<api_token::Model, StoreError>
 }
 
 pub async fn revoke_token(db: &Db, who: &Who, token_id: i64) -> Result<(), StoreError> {
-    let txn = db.conn.begin().await?;
+    let txn = db.write().await?;
     let t = api_token::Entity::find_by_id(token_id)
         .one(&txn)
         .await?

@@ -6,10 +6,7 @@
 
 use std::io::{BufRead, Write};
 
-use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait, QueryOrder, Statement,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait, QueryOrder, Statement};
 use serde_json::{Value, json};
 
 use crate::entities::*;
@@ -110,7 +107,7 @@ pub async fn restore(db: &Db, input: impl BufRead, source: &str) -> Result<Backu
         return Err(StoreError::Conflict { code: "restore-needs-empty-database", field: None });
     }
     let bad = |line: usize, why: String| StoreError::Config(format!("{source}:{line}: {why}"));
-    let txn = db.conn.begin().await?;
+    let txn = db.write().await?;
     audit_head::Entity::delete_many().exec(&txn).await?;
     let mut summary = BackupSummary::default();
     let mut header_seen = false;

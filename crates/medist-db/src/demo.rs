@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use medist_core::access::Role;
-use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, Set};
 use serde::Serialize;
 use serde_json::json;
 
@@ -74,7 +74,7 @@ pub async fn load(db: &Db, who: &Who) -> Result<DemoSummary, StoreError> {
     let demo_hash = tokio::task::spawn_blocking(move || hash_password(&pw))
         .await
         .map_err(|e| StoreError::Config(format!("password hashing task failed: {e}")))??;
-    let txn = db.conn.begin().await?;
+    let txn = db.write().await?;
     let t = now();
 
     let prog = program::ActiveModel {

@@ -12,10 +12,13 @@ pub mod error;
 pub mod migration;
 pub mod org;
 pub mod page;
+pub mod testing;
 
 use std::time::Duration;
 
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, Statement};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, Statement, TransactionTrait,
+};
 use sea_orm_migration::MigratorTrait;
 
 pub use error::StoreError;
@@ -120,6 +123,21 @@ impl Db {
             DatabaseBackend::Sqlite => "sqlite",
             _ => "other",
         }
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`), so two writers queue on the busy timeout instead of failing when one upgrades a
+    /// read snapshot that the other has already changed.
+    pub async fn write(&self) -> Result<sea_orm::DatabaseTransaction, StoreError> {
+        let sqlite = self.backend() == DatabaseBackend::Sqlite;
+        Ok(self
+            .conn
+            .begin_with_options(sea_orm::TransactionOptions {
+                isolation_level: None,
+                access_mode: None,
+                sqlite_transaction_mode: sqlite.then_some(sea_orm::SqliteTransactionMode::Immediate),
+            })
+            .await?)
     }
 
     pub async fn exec_raw(&self, sql: &str) -> Result<(), StoreError> {

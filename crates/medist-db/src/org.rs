@@ -7,7 +7,7 @@ use medist_core::org::{
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    Set, TransactionTrait,
+    Set,
 };
 use serde::Serialize;
 
@@ -168,7 +168,7 @@ pub async fn update_consortium(
         errs.add("period_end_year", "end-before-start");
     }
     errs.into_result()?;
-    let txn = db.conn.begin().await?;
+    let txn = db.write().await?;
     let before =
         consortium::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| StoreError::not_found("consortium", id))?;
     if let Some(pid) = u.director_person_id
@@ -217,7 +217,7 @@ pub async fn create_institution(
     f: InstitutionFields,
     is_sample: bool,
 ) -> Result<institution::Model, StoreError> {
-    let txn = db.conn.begin().await?;
+    let txn = db.write().await?;
     if consortium::Entity::find_by_id(consortium_id).one(&txn).await?.is_none() {
         return Err(StoreError::invalid("consortium_id", "unknown-consortium"));
     }
@@ -247,7 +247,7 @@ pub async fn update_institution(
     id: i64,
     f: InstitutionFields,
 ) -> Result<institution::Model, StoreError> {
-    let txn = db.conn.begin().await?;
+    let txn = db.write().await?;
     let before =
         institution::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| StoreError::not_found("institution", id))?;
     let mut am: institution::ActiveModel = before.clone().into();
@@ -264,7 +264,7 @@ pub async fn update_institution(
 
 /// Archives an institution; refused while it still has people who are not archived.
 pub async fn archive_institution(db: &Db, who: &Who, id: i64) -> Result<institution::Model, StoreError> {
-    let txn = db.conn.begin().await?;
+    let txn = db.write().await?;
     let before =
         institution::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| StoreError::not_found("institution", id))?;
     let active = person::Entity::find()
@@ -304,7 +304,7 @@ pub async fn create_unit(
     f: UnitFields,
     is_sample: bool,
 ) -> Result<unit::Model, StoreError> {
-    let txn = db.conn.begin().await?;
+    let txn = db.write().await?;
     let inst = institution::Entity::find_by_id(institution_id).one(&txn).await?;
     if inst.is_none_or(|i| i.archived_at.is_some()) {
         return Err(StoreError::invalid("institution_id", "unknown-institution"));
@@ -326,7 +326,7 @@ pub async fn create_unit(
 }
 
 pub async fn update_unit(db: &Db, who: &Who, id: i64, f: UnitFields) -> Result<unit::Model, StoreError> {
-    let txn = db.conn.begin().await?;
+    let txn = db.write().await?;
     let before = unit::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| StoreError::not_found("unit", id))?;
     let mut am: unit::ActiveModel = before.clone().into();
     am.name_ko = Set(f.name_ko);
@@ -339,7 +339,7 @@ pub async fn update_unit(db: &Db, who: &Who, id: i64, f: UnitFields) -> Result<u
 }
 
 pub async fn archive_unit(db: &Db, who: &Who, id: i64) -> Result<unit::Model, StoreError> {
-    let txn = db.conn.begin().await?;
+    let txn = db.write().await?;
     let before = unit::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| StoreError::not_found("unit", id))?;
     let mut am: unit::ActiveModel = before.clone().into();
     am.archived_at = Set(Some(now()));
@@ -456,7 +456,7 @@ async fn check_unique_person<C: ConnectionTrait>(
 }
 
 pub async fn create_person(db: &Db, who: &Who, f: PersonFields, is_sample: bool) -> Result<person::Model, StoreError> {
-    let txn = db.conn.begin().await?;
+    let txn = db.write().await?;
     check_placement(&txn, &f).await?;
     check_unique_person(&txn, &f, None).await?;
     let t = now();
@@ -482,7 +482,7 @@ pub async fn create_person(db: &Db, who: &Who, f: PersonFields, is_sample: bool)
 }
 
 pub async fn update_person(db: &Db, who: &Who, id: i64, f: PersonFields) -> Result<person::Model, StoreError> {
-    let txn = db.conn.begin().await?;
+    let txn = db.write().await?;
     let before = person::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| StoreError::not_found("person", id))?;
     check_placement(&txn, &f).await?;
     check_unique_person(&txn, &f, Some(id)).await?;
@@ -502,7 +502,7 @@ pub async fn update_person(db: &Db, who: &Who, id: i64, f: PersonFields) -> Resu
 
 /// Archives (`archived = true`) or restores a person. Archived people leave every list and count.
 pub async fn set_person_archived(db: &Db, who: &Who, id: i64, archived: bool) -> Result<person::Model, StoreError> {
-    let txn = db.conn.begin().await?;
+    let txn = db.write().await?;
     let before = person::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| StoreError::not_found("person", id))?;
     if before.archived_at.is_some() == archived {
         return Err(StoreError::Conflict {
@@ -525,7 +525,7 @@ pub async fn add_appointment(
     person_id: i64,
     f: AppointmentFields,
 ) -> Result<appointment::Model, StoreError> {
-    let txn = db.conn.begin().await?;
+    let txn = db.write().await?;
     let p = person::Entity::find_by_id(person_id)
         .one(&txn)
         .await?
@@ -555,7 +555,7 @@ pub async fn get_appointment(db: &Db, id: i64) -> Result<appointment::Model, Sto
 }
 
 pub async fn remove_appointment(db: &Db, who: &Who, id: i64) -> Result<(), StoreError> {
-    let txn = db.conn.begin().await?;
+    let txn = db.write().await?;
     let before =
         appointment::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| StoreError::not_found("appointment", id))?;
     appointment::Entity::delete_by_id(id).exec(&txn).await?;
