@@ -1,1 +1,653 @@
-fn main() {}
+//! `medist`: the server and the command line of the consortium operations platform.
+
+mod config;
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, anyhow, bail};
+use clap::{Args, Parser, Subcommand};
+use medist_app::{AppError, Caller};
+use medist_core::access::{Grant, Role, Scope};
+use medist_core::org::PersonInput;
+use medist_db::{Db, Page, StoreError};
+
+#[derive(Parser)]
+#[command(
+    name = "medist",
+    version,
+    about = "Operations platform for physician-scientist training and translational-research consortia"
+)]
+struct Cli {
+    /// A TOML configuration file (default: $MEDIST_CONFIG, or ./medist.toml when present).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Overrides `database_url` (also MEDIST_DATABASE_URL).
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the web server (migrates the database first).
+    Serve {
+        /// Load the MIRACLE demo into an empty database.
+        #[arg(long)]
+        demo: bool,
+        /// Overrides `bind` (also MEDIST_BIND).
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// The MIRACLE demo data.
+    #[command(subcommand)]
+    Demo(DemoCmd),
+    /// Accounts.
+    #[command(subcommand)]
+    User(UserCmd),
+    /// API tokens.
+    #[command(subcommand)]
+    Token(TokenCmd),
+    /// Write every durable table to a portable backup file (`-` for standard output).
+    Backup { file: PathBuf },
+    /// Restore a backup into an empty database (`-` for standard input).
+    Restore { file: PathBuf },
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCmd),
+    /// The consortium overview.
+    Consortium {
+        /// Consortium id (default: the first).
+        id: Option<i64>,
+    },
+    /// Institutions of a consortium.
+    #[command(subcommand)]
+    Institutions(InstitutionsCmd),
+    /// The people directory.
+    #[command(subcommand)]
+    People(PeopleCmd),
+    /// Show the effective configuration (secrets hidden).
+    Config,
+}
+
+#[derive(Subcommand)]
+enum DemoCmd {
+    /// Load the MIRACLE consortium demo into an empty database.
+    Load,
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Create an account; the password is read from standard input with --password-stdin, otherwise a
+    /// random one is printed once.
+    Add {
+        login: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        password_stdin: bool,
+        /// Link the account to a person record.
+        #[arg(long)]
+        person: Option<i64>,
+    },
+    /// Set a new password (from standard input with --password-stdin, otherwise random, printed once).
+    Passwd {
+        login: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Give an account a role.
+    Grant(GrantArgs),
+    /// Take a role away.
+    Revoke(GrantArgs),
+    /// List accounts and their roles.
+    List,
+}
+
+#[derive(Args)]
+struct GrantArgs {
+    login: String,
+    /// admin, program_office, institution_coordinator, faculty, trainee, clinician, commercialization_staff, reviewer
+    role: String,
+    /// Consortium id or code (omit for program-wide).
+    #[arg(long)]
+    consortium: Option<String>,
+    /// Institution id (institution coordinators only).
+    #[arg(long)]
+    institution: Option<i64>,
+}
+
+#[derive(Subcommand)]
+enum TokenCmd {
+    /// Create an API token for an account; it is printed once.
+    Create {
+        login: String,
+        #[arg(long)]
+        name: String,
+        /// read or write
+        #[arg(long, default_value = "read")]
+        scope: String,
+        /// Days until the token expires (default: never).
+        #[arg(long)]
+        expires_days: Option<i64>,
+    },
+    /// Revoke a token by its id.
+    Revoke { id: i64 },
+    /// List the tokens of an account.
+    List { login: String },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Verify the hash chain; reports the first entry that was altered or removed.
+    Verify,
+    /// Show the newest entries.
+    Log {
+        #[arg(long)]
+        entity: Option<String>,
+        #[arg(long)]
+        entity_id: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum InstitutionsCmd {
+    /// List institutions.
+    List {
+        #[arg(long)]
+        consortium: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum PeopleCmd {
+    /// List or search people.
+    List {
+        #[arg(long)]
+        q: Option<String>,
+        #[arg(long)]
+        institution: Option<i64>,
+        #[arg(long)]
+        consortium: Option<i64>,
+        #[arg(long, default_value_t = 1)]
+        page: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a person.
+    Add {
+        #[arg(long)]
+        name_ko: String,
+        #[arg(long)]
+        name_en: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        institution: i64,
+        #[arg(long, default_value = "")]
+        orcid: String,
+        #[arg(long)]
+        unit: Option<i64>,
+    },
+    /// Archive a person.
+    Archive { id: i64 },
+    /// Show a person with appointments.
+    Show { id: i64 },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let cfg = match config::load(cli.config.as_deref()) {
+        Ok(mut c) => {
+            if let Some(u) = &cli.database_url {
+                c.database_url = u.clone();
+            }
+            c
+        }
+        Err(e) => {
+            eprintln!("error: configuration: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(&cfg);
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli, cfg)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(cfg: &config::Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("MEDIST_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&cfg.log_level));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if cfg.log_format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+/// Turns a use-case error into a sentence for the terminal.
+fn explain(e: AppError) -> anyhow::Error {
+    match e {
+        AppError::Invalid(f) => anyhow!("invalid input: {f}"),
+        other => anyhow!("{other} ({})", other.code()),
+    }
+}
+
+fn store(e: StoreError) -> anyhow::Error {
+    explain(e.into())
+}
+
+async fn open(cfg: &config::Config) -> Result<Db> {
+    let db = Db::connect(&cfg.database_url, None).await.map_err(store)?;
+    db.migrate().await.map_err(store).context("migrating the database")?;
+    Ok(db)
+}
+
+fn read_password(from_stdin: bool) -> Result<(String, bool)> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).context("reading the password from standard input")?;
+        let pw = line.trim_end_matches(['\r', '\n']).to_string();
+        if pw.is_empty() {
+            bail!("no password on standard input");
+        }
+        Ok((pw, false))
+    } else {
+        Ok((medist_db::accounts::random_password(), true))
+    }
+}
+
+async fn user_id(db: &Db, login: &str) -> Result<i64> {
+    medist_db::accounts::user_by_login(db, login)
+        .await
+        .map_err(store)?
+        .map(|u| u.id)
+        .ok_or_else(|| anyhow!("no account with the login '{login}'"))
+}
+
+async fn consortium_id(db: &Db, arg: Option<&str>) -> Result<Option<i64>> {
+    let Some(a) = arg else { return Ok(None) };
+    if let Ok(id) = a.parse::<i64>() {
+        return Ok(Some(id));
+    }
+    let all = medist_db::org::list_consortia(db).await.map_err(store)?;
+    all.iter()
+        .find(|c| c.code.eq_ignore_ascii_case(a))
+        .map(|c| Some(c.id))
+        .ok_or_else(|| anyhow!("no consortium with the code '{a}'"))
+}
+
+async fn default_consortium(db: &Db, given: Option<i64>) -> Result<i64> {
+    if let Some(id) = given {
+        return Ok(id);
+    }
+    medist_db::org::list_consortia(db)
+        .await
+        .map_err(store)?
+        .first()
+        .map(|c| c.id)
+        .ok_or_else(|| anyhow!("there is no consortium yet: run `medist demo load` or create one"))
+}
+
+fn banner(lines: &[String]) {
+    let rule = "─".repeat(72);
+    println!("{rule}");
+    for l in lines {
+        println!(" {l}");
+    }
+    println!("{rule}");
+}
+
+/// On a database without accounts, creates `admin` with a random password and prints it once.
+async fn ensure_admin(db: &Db) -> Result<()> {
+    if medist_db::accounts::count_users(db).await.map_err(store)? > 0 {
+        return Ok(());
+    }
+    let pw = medist_db::accounts::random_password();
+    let who = medist_db::Who::system("first-start");
+    let u = medist_db::accounts::create_user(db, &who, "admin", "관리자 (admin)", &pw, None).await.map_err(store)?;
+    medist_db::accounts::grant(db, &who, u.id, Grant { role: Role::Admin, consortium_id: None, institution_id: None })
+        .await
+        .map_err(store)?;
+    banner(&[
+        "medist: first start. An administrator account was created.".into(),
+        "  login:    admin".into(),
+        format!("  password: {pw}"),
+        "  This password is shown only now. Change it under 내 계정 / My account.".into(),
+    ]);
+    Ok(())
+}
+
+async fn load_demo(db: &Db) -> Result<()> {
+    let s = medist_db::demo::load(db, &medist_db::Who::system("demo")).await.map_err(store)?;
+    let mut lines = vec![
+        format!(
+            "MIRACLE demo loaded: {} institutions, {} people (sample data marked as such).",
+            s.institutions, s.people
+        ),
+        "Demo accounts, one per role, all with this password (shown only now):".into(),
+        format!("  password: {}", s.demo_password),
+    ];
+    for a in &s.accounts {
+        lines.push(format!("  {:<36} {}", a.login, a.role));
+    }
+    banner(&lines);
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+async fn run(cli: Cli, cfg: config::Config) -> Result<()> {
+    let caller = Caller::cli();
+    match cli.command {
+        Command::Config => {
+            println!("{}", toml_like(&cfg.redacted()));
+        }
+        Command::Serve { demo, bind } => {
+            let bind = bind.unwrap_or_else(|| cfg.bind.clone());
+            let db = open(&cfg).await?;
+            ensure_admin(&db).await?;
+            if demo {
+                if medist_db::org::program(&db).await.map_err(store)?.is_none() {
+                    load_demo(&db).await?;
+                } else {
+                    tracing::info!("the database already has data; the demo is not loaded again");
+                }
+            }
+            let listener =
+                tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("cannot listen on {bind}"))?;
+            tracing::info!(address = %bind, database = %medist_db::redact_url(&cfg.database_url), backend = db.backend_name(), "medist is serving");
+            println!("medist: open http://{bind}/ in a browser");
+            let state = medist_web::AppState::new(
+                db,
+                medist_web::WebConfig {
+                    secure_cookies: cfg.secure_cookies,
+                    trust_forwarded_for: cfg.trust_forwarded_for,
+                },
+            );
+            medist_web::serve(state, listener, shutdown_signal()).await.context("serving")?;
+        }
+        Command::Migrate => {
+            let db = Db::connect(&cfg.database_url, None).await.map_err(store)?;
+            let n = db.migrate().await.map_err(store)?;
+            println!("{n} migration(s) applied; the {} database is up to date", db.backend_name());
+        }
+        Command::Demo(DemoCmd::Load) => {
+            let db = open(&cfg).await?;
+            ensure_admin(&db).await?;
+            load_demo(&db).await?;
+        }
+        Command::User(cmd) => user(&open(&cfg).await?, &caller, cmd).await?,
+        Command::Token(cmd) => token(&open(&cfg).await?, &caller, cmd).await?,
+        Command::Backup { file } => {
+            let db = open(&cfg).await?;
+            let summary = if file.as_os_str() == "-" {
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                medist_db::backup::backup(&db, &mut out).await.map_err(store)?
+            } else {
+                let tmp = file.with_extension("partial");
+                let f = std::fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+                let mut out = std::io::BufWriter::new(f);
+                let s = medist_db::backup::backup(&db, &mut out).await.map_err(store)?;
+                out.flush()?;
+                drop(out);
+                std::fs::rename(&tmp, &file).with_context(|| format!("cannot write {}", file.display()))?;
+                s
+            };
+            eprintln!("backup written: {} rows from {} tables", summary.rows(), summary.tables.len());
+        }
+        Command::Restore { file } => {
+            let db = open(&cfg).await?;
+            let (reader, name): (Box<dyn BufRead>, String) = if file.as_os_str() == "-" {
+                (Box::new(std::io::BufReader::new(std::io::stdin())), "<stdin>".into())
+            } else {
+                let f = std::fs::File::open(&file).with_context(|| format!("cannot open {}", file.display()))?;
+                (Box::new(std::io::BufReader::new(f)), file.display().to_string())
+            };
+            let s = medist_db::backup::restore(&db, reader, &name).await.map_err(store)?;
+            println!("restored {} rows into {} tables", s.rows(), s.tables.len());
+        }
+        Command::Audit(AuditCmd::Verify) => {
+            let db = open(&cfg).await?;
+            let v = medist_app::audit::verify(&db, &caller).await.map_err(explain)?;
+            match v.broken {
+                None => println!("audit log intact: {} entries verified", v.checked),
+                Some(b) => bail!("audit log broken at entry {}: {b}", b.first_bad_seq()),
+            }
+        }
+        Command::Audit(AuditCmd::Log { entity, entity_id, limit }) => {
+            let db = open(&cfg).await?;
+            let f = medist_db::audit::AuditFilter { entity, entity_id, actor_user_id: None };
+            let p =
+                medist_app::audit::list(&db, &caller, &f, Page::new(Some(1), Some(limit))).await.map_err(explain)?;
+            for e in p.items {
+                println!("{:>6}  {}  {:<20} {:<8} {} {}", e.seq, e.at, e.actor_label, e.action, e.entity, e.entity_id);
+            }
+        }
+        Command::Consortium { id } => {
+            let db = open(&cfg).await?;
+            let id = default_consortium(&db, id).await?;
+            let o =
+                medist_app::org::overview(&db, &caller, id, chrono::Utc::now().date_naive()).await.map_err(explain)?;
+            let ko = medist_core::locale::Locale::Ko;
+            println!("{} — {}", o.consortium.name_ko, o.consortium.full_name_en);
+            println!("기간 / period: {}–{}", o.consortium.period_start_year, o.consortium.period_end_year);
+            println!(
+                "사업비 / budget: {} ({}), 정부출연금 / government funding: {}",
+                medist_core::locale::format_krw(o.consortium.budget_total_krw, ko),
+                medist_core::locale::format_krw_exact(o.consortium.budget_total_krw, ko),
+                medist_core::locale::format_krw(o.consortium.government_funding_krw, ko)
+            );
+            if let Some(d) = &o.director {
+                println!("사업단장 / director: {} ({})", d.name_ko, d.name_en);
+            }
+            println!(
+                "전담교원 / dedicated faculty: {} (의사과학자 {}, 의과학자 {})",
+                o.dedicated.total(),
+                o.dedicated.physician_scientists,
+                o.dedicated.medical_scientists
+            );
+            for s in &o.institutions {
+                println!(
+                    "  [{}] {} / {} — {} people",
+                    s.institution.id, s.institution.name_ko, s.institution.name_en, s.people
+                );
+            }
+        }
+        Command::Institutions(InstitutionsCmd::List { consortium, json }) => {
+            let db = open(&cfg).await?;
+            let id = default_consortium(&db, consortium).await?;
+            let items = medist_app::org::list_institutions(&db, &caller, id).await.map_err(explain)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&items)?);
+            } else {
+                for i in items {
+                    println!("{:>4}  {:<14} {} / {}", i.id, i.short_name, i.name_ko, i.name_en);
+                }
+            }
+        }
+        Command::People(cmd) => people(&open(&cfg).await?, &caller, cmd).await?,
+    }
+    Ok(())
+}
+
+fn toml_like(c: &config::Config) -> String {
+    format!(
+        "database_url = {:?}\nbind = {:?}\nsecure_cookies = {}\ntrust_forwarded_for = {}\nlog_format = {:?}\nlog_level = {:?}",
+        c.database_url, c.bind, c.secure_cookies, c.trust_forwarded_for, c.log_format, c.log_level
+    )
+}
+
+async fn user(db: &Db, caller: &Caller, cmd: UserCmd) -> Result<()> {
+    use medist_app::accounts as app;
+    match cmd {
+        UserCmd::Add { login, name, password_stdin, person } => {
+            let (pw, generated) = read_password(password_stdin)?;
+            let u = app::create_user(db, caller, &login, &name, &pw, person).await.map_err(explain)?;
+            println!("account {} created (id {})", u.login, u.id);
+            if generated {
+                println!("password (shown only now): {pw}");
+            }
+        }
+        UserCmd::Passwd { login, password_stdin } => {
+            let id = user_id(db, &login).await?;
+            let (pw, generated) = read_password(password_stdin)?;
+            app::reset_password(db, caller, id, &pw).await.map_err(explain)?;
+            println!("password of {login} changed; its sessions were ended");
+            if generated {
+                println!("new password (shown only now): {pw}");
+            }
+        }
+        UserCmd::Grant(g) => {
+            let (id, grant) = grant_of(db, &g).await?;
+            app::grant(db, caller, id, grant).await.map_err(explain)?;
+            println!("{} now holds {}", g.login, g.role);
+        }
+        UserCmd::Revoke(g) => {
+            let (id, grant) = grant_of(db, &g).await?;
+            app::revoke(db, caller, id, grant).await.map_err(explain)?;
+            println!("{} no longer holds {}", g.login, g.role);
+        }
+        UserCmd::List => {
+            for u in app::list_users(db, caller).await.map_err(explain)? {
+                let roles: Vec<String> = u
+                    .grants
+                    .iter()
+                    .map(|g| {
+                        let mut s = g.role.as_str().to_string();
+                        if let Some(c) = g.consortium_id {
+                            s.push_str(&format!("@consortium:{c}"));
+                        }
+                        if let Some(i) = g.institution_id {
+                            s.push_str(&format!("@institution:{i}"));
+                        }
+                        s
+                    })
+                    .collect();
+                let state = if u.disabled { " (disabled)" } else { "" };
+                println!("{:>4}  {:<36} {}{}  [{}]", u.id, u.login, u.display_name, state, roles.join(", "));
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn grant_of(db: &Db, g: &GrantArgs) -> Result<(i64, Grant)> {
+    let id = user_id(db, &g.login).await?;
+    let role = Role::parse(&g.role).ok_or_else(|| {
+        anyhow!(
+            "unknown role '{}': use one of {}",
+            g.role,
+            Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
+        )
+    })?;
+    let consortium_id = consortium_id(db, g.consortium.as_deref()).await?;
+    Ok((id, Grant { role, consortium_id, institution_id: g.institution }))
+}
+
+async fn token(db: &Db, caller: &Caller, cmd: TokenCmd) -> Result<()> {
+    use medist_app::accounts as app;
+    match cmd {
+        TokenCmd::Create { login, name, scope, expires_days } => {
+            let id = user_id(db, &login).await?;
+            let scope = Scope::parse(&scope).ok_or_else(|| anyhow!("unknown scope '{scope}': use read or write"))?;
+            if expires_days.is_some_and(|d| d <= 0) {
+                bail!("--expires-days must be a positive number of days");
+            }
+            let expires = expires_days.map(|d| chrono::Utc::now() + chrono::Duration::days(d));
+            let t = app::create_token(db, caller, id, &name, scope, expires).await.map_err(explain)?;
+            eprintln!("token {} ({}) created for {login}; it is shown only now:", t.id, t.scope);
+            println!("{}", t.token);
+        }
+        TokenCmd::Revoke { id } => {
+            app::revoke_token(db, caller, id).await.map_err(explain)?;
+            println!("token {id} revoked");
+        }
+        TokenCmd::List { login } => {
+            let id = user_id(db, &login).await?;
+            for t in app::list_tokens(db, caller, id).await.map_err(explain)? {
+                let state = if t.revoked_at.is_some() { "revoked" } else { "active" };
+                println!("{:>4}  {:<24} {}…  {:<5} {}", t.id, t.name, t.prefix, t.scope, state);
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn people(db: &Db, caller: &Caller, cmd: PeopleCmd) -> Result<()> {
+    use medist_app::org as app;
+    match cmd {
+        PeopleCmd::List { q, institution, consortium, page, json } => {
+            let cid = default_consortium(db, consortium).await?;
+            let f = medist_db::org::PeopleFilter { q, institution_id: institution, ..Default::default() };
+            let p = app::list_people(db, caller, cid, f, Page::new(Some(page), Some(100))).await.map_err(explain)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&p)?);
+            } else {
+                for x in &p.items {
+                    let sample = if x.is_sample { " (sample)" } else { "" };
+                    println!("{:>5}  {:<8} {:<20} {}{}", x.id, x.name_ko, x.name_en, x.email, sample);
+                }
+                println!("{} in all · page {} of {}", p.total, p.page, p.pages());
+            }
+        }
+        PeopleCmd::Add { name_ko, name_en, email, institution, orcid, unit } => {
+            let input = PersonInput {
+                name_ko,
+                name_en,
+                email,
+                orcid,
+                institution_id: institution.to_string(),
+                unit_id: unit.map(|u| u.to_string()).unwrap_or_default(),
+            };
+            let p = app::create_person(db, caller, &input).await.map_err(explain)?;
+            println!("person {} created: {} ({})", p.id, p.name_ko, p.name_en);
+        }
+        PeopleCmd::Archive { id } => {
+            app::set_person_archived(db, caller, id, true).await.map_err(explain)?;
+            println!("person {id} archived");
+        }
+        PeopleCmd::Show { id } => {
+            let d = app::get_person(db, caller, id).await.map_err(explain)?;
+            println!("{}", serde_json::to_string_pretty(&d)?);
+        }
+    }
+    Ok(())
+}

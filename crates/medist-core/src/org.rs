@@ -9,6 +9,7 @@ use crate::validate::{FieldErrors, is_email, is_orcid, non_empty};
 /// 의사과학자 / 의과학자.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum FacultyCategory {
     PhysicianScientist,
     MedicalScientist,
@@ -37,6 +38,7 @@ pub const APPOINTMENT_ROLES: [&str; 7] =
 
 /// A person as entered: every field as text, as a form would send it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonInput {
     pub name_ko: String,
     pub name_en: String,
@@ -134,6 +136,7 @@ impl PersonInput {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AppointmentInput {
     pub role: String,
     #[serde(default)]
@@ -235,6 +238,7 @@ impl AppointmentInput {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InstitutionInput {
     pub name_ko: String,
     pub name_en: String,
@@ -282,6 +286,7 @@ impl InstitutionInput {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitInput {
     pub name_ko: String,
     pub name_en: String,
@@ -312,6 +317,7 @@ impl UnitInput {
 
 /// Counts of dedicated faculty by category, from the appointments in force on a day.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DedicatedFaculty {
     pub physician_scientists: i64,
     pub medical_scientists: i64,

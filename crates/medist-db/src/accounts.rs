@@ -58,6 +58,7 @@ pub fn check_password_strength(password: &str) -> Result<(), StoreError> {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserView {
     pub id: i64,
     pub login: String,
@@ -434,6 +435,7 @@ pub async fn delete_session(db: &Db, cookie: &str) -> Result<(), StoreError> {
 // ---------------------------------------------------------------- API tokens
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewToken {
     /// Shown once; only its hash is stored.
     pub token: String,

@@ -91,6 +91,7 @@ pub fn to_entry(m: audit_log::Model) -> AuditEntry {
 
 /// The outcome of `medist audit verify`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Verification {
     pub checked: i64,
     pub broken: Option<ChainBreak>,

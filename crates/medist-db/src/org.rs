@@ -47,6 +47,7 @@ pub async fn get_consortium(db: &Db, id: i64) -> Result<consortium::Model, Store
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InstitutionSummary {
     pub institution: institution::Model,
     pub units: Vec<unit::Model>,
@@ -54,6 +55,7 @@ pub struct InstitutionSummary {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsortiumOverview {
     pub program: Option<program::Model>,
     pub ministries: Vec<ministry::Model>,

@@ -1,1 +1,80 @@
+//! medist web layer: server-rendered pages in Korean and English, the JSON API under `/api/v1`
+//! with its OpenAPI document, and the operational endpoints.
+//!
+//! A request passes `ops::track` (metrics), then `auth::resolve` (session or API token, CSRF check),
+//! then a page handler (`pages::*`) or an API handler (`api::*`). Handlers call `medist_app` use
+//! cases, which decide access through `medist_core::access` and write through `medist_db`.
 
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod i18n;
+pub mod ops;
+pub mod pages;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use medist_db::Db;
+
+/// Web settings that come from the configuration.
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (serve behind TLS). Off for plain-HTTP local use.
+    pub secure_cookies: bool,
+    /// Read the client address from `X-Forwarded-For` (behind a trusted reverse proxy).
+    pub trust_forwarded_for: bool,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub cfg: Arc<WebConfig>,
+}
+
+impl AppState {
+    pub fn new(db: Db, cfg: WebConfig) -> Self {
+        AppState { db, cfg: Arc::new(cfg) }
+    }
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .route("/api/openapi.json", axum::routing::get(api::openapi_json))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), error::render_page_errors))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::resolve))
+        .merge(ops::routes())
+        .layer(axum::middleware::from_fn(ops::track))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(8 * 1024 * 1024))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(60),
+        ))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves, then finishes the requests in flight.
+pub async fn serve(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let db = state.db.clone();
+    let housekeeping = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = medist_db::accounts::purge_expired(&db).await {
+                tracing::warn!(error = %e, "could not purge expired sessions");
+            }
+        }
+    });
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let r = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    housekeeping.abort();
+    r
+}

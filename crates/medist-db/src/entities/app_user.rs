@@ -3,6 +3,7 @@ use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = AppUser))]
 #[sea_orm(table_name = "app_user")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -15,6 +16,7 @@ pub struct Model {
     pub person_id: Option<i64>,
     pub locale: String,
     pub disabled: bool,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: DateTimeUtc,
 }
 

@@ -3,6 +3,7 @@ use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Appointment))]
 #[sea_orm(table_name = "appointment")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -13,7 +14,9 @@ pub struct Model {
     /// Dedicated faculty (전담교원) of the joint research institute.
     pub dedicated: bool,
     pub fte_percent: i32,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub start_date: Date,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub end_date: Option<Date>,
 }
 

@@ -3,6 +3,7 @@ use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Consortium))]
 #[sea_orm(table_name = "consortium")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -20,6 +21,7 @@ pub struct Model {
     /// Of which government funding, integer KRW.
     pub government_funding_krw: i64,
     pub is_sample: bool,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub archived_at: Option<DateTimeUtc>,
 }
 

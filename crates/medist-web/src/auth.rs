@@ -1,0 +1,266 @@
+//! Who is asking: a browser session (cookie) or an API token (`Authorization: Bearer mdt_…`).
+//! [`resolve`] runs once per request, puts the result in the request's extensions, and refuses any
+//! state-changing request from a browser that does not carry the CSRF token of its session.
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use medist_app::Caller;
+use medist_core::access::{Actor, Role, Scope};
+use medist_core::locale::Locale;
+use medist_db::Who;
+use medist_db::entities::app_user;
+
+use crate::AppState;
+use crate::error::ApiError;
+
+pub const SESSION_COOKIE: &str = "medist_session";
+pub const CSRF_COOKIE: &str = "medist_csrf";
+pub const LANG_COOKIE: &str = "medist_lang";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+pub const CSRF_FIELD: &str = "csrf";
+const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    Session,
+    Token,
+}
+
+/// A signed-in account.
+#[derive(Debug, Clone)]
+pub struct AuthInfo {
+    pub user: app_user::Model,
+    pub actor: Actor,
+    pub via: Via,
+}
+
+impl AuthInfo {
+    pub fn caller(&self) -> Caller {
+        Caller { actor: self.actor.clone(), who: Who::user(self.user.id, &self.user.login) }
+    }
+    pub fn is(&self, role: Role) -> bool {
+        self.actor.has_role(role)
+    }
+}
+
+/// What [`resolve`] found, for the extractors.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub auth: Option<AuthInfo>,
+    /// The CSRF token forms of this request must carry.
+    pub csrf: String,
+}
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string())
+}
+
+pub fn cookie(name: &'static str, value: String, secure: bool, max_age_secs: Option<i64>) -> Cookie<'static> {
+    let mut c = Cookie::new(name, value);
+    c.set_path("/");
+    c.set_http_only(true);
+    c.set_same_site(SameSite::Lax);
+    c.set_secure(secure);
+    if let Some(s) = max_age_secs {
+        c.set_max_age(time_duration(s));
+    }
+    c
+}
+
+fn time_duration(secs: i64) -> cookie::time::Duration {
+    cookie::time::Duration::seconds(secs)
+}
+
+/// The client's address, for login throttling.
+pub fn client_address(
+    parts_headers: &HeaderMap,
+    connect: Option<&ConnectInfo<std::net::SocketAddr>>,
+    trust_forwarded: bool,
+) -> String {
+    if trust_forwarded
+        && let Some(f) = parts_headers.get("x-forwarded-for").and_then(|v| v.to_str().ok())
+        && let Some(first) = f.split(',').next()
+    {
+        return first.trim().to_string();
+    }
+    connect.map(|c| c.0.ip().to_string()).unwrap_or_else(|| "unknown".into())
+}
+
+fn is_safe(m: &Method) -> bool {
+    matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+pub async fn resolve(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let jar = CookieJar::from_headers(req.headers());
+    let token = bearer(req.headers());
+    let mut auth = None;
+    let mut expected_csrf: Option<String> = None;
+    if let Some(tok) = &token {
+        match medist_db::accounts::token_user(&st.db, tok).await {
+            Ok(Some((user, scope))) => match medist_db::accounts::actor_for(&st.db, &user, scope).await {
+                Ok(actor) => auth = Some(AuthInfo { user, actor, via: Via::Token }),
+                Err(e) => return ApiError(e.into()).into_response(),
+            },
+            Ok(None) => {
+                return ApiError(medist_app::AppError::bad_request(
+                    "invalid-token",
+                    "the API token is unknown, expired or revoked",
+                ))
+                .with_status(401)
+                .into_response();
+            }
+            Err(e) => return ApiError(e.into()).into_response(),
+        }
+    } else if let Some(c) = jar.get(SESSION_COOKIE) {
+        match medist_db::accounts::session_user(&st.db, c.value()).await {
+            Ok(Some((session, user))) => match medist_db::accounts::actor_for(&st.db, &user, Scope::Write).await {
+                Ok(actor) => {
+                    expected_csrf = Some(session.csrf_token);
+                    auth = Some(AuthInfo { user, actor, via: Via::Session });
+                }
+                Err(e) => return crate::error::any_error(is_api, e.into()),
+            },
+            Ok(None) => {}
+            Err(e) => return crate::error::any_error(is_api, e.into()),
+        }
+    }
+    // Before login, forms carry a random token that is also set as a cookie (double submit).
+    let mut new_pre_cookie = None;
+    if expected_csrf.is_none() {
+        expected_csrf = jar.get(CSRF_COOKIE).map(|c| c.value().to_string()).filter(|v| v.len() == 64);
+        if expected_csrf.is_none() {
+            let v = medist_db::random_hex(32);
+            new_pre_cookie = Some(v.clone());
+            expected_csrf = Some(v);
+        }
+    }
+    let csrf = expected_csrf.unwrap_or_default();
+    let mut req = req;
+    if !is_safe(req.method()) && token.is_none() {
+        let (provided, rebuilt) = match provided_csrf(req).await {
+            Ok(x) => x,
+            Err(resp) => return resp,
+        };
+        req = rebuilt;
+        let ok = new_pre_cookie.is_none() && provided.as_deref().is_some_and(|p| constant_time_eq(p, &csrf));
+        if !ok {
+            return crate::error::any_error(
+                is_api,
+                medist_app::AppError::BadRequest {
+                    code: "csrf-failed",
+                    detail: "the form's security token is missing or out of date".into(),
+                },
+            )
+            .map_status(403);
+        }
+    }
+    req.extensions_mut().insert(Resolved { auth, csrf });
+    let mut resp = next.run(req).await;
+    if let Some(v) = new_pre_cookie {
+        let c = cookie(CSRF_COOKIE, v, st.cfg.secure_cookies, None);
+        if let Ok(h) = HeaderValue::from_str(&c.to_string()) {
+            resp.headers_mut().append(header::SET_COOKIE, h);
+        }
+    }
+    resp
+}
+
+trait MapStatus {
+    fn map_status(self, code: u16) -> Response;
+}
+
+impl MapStatus for Response {
+    fn map_status(mut self, code: u16) -> Response {
+        *self.status_mut() = axum::http::StatusCode::from_u16(code).unwrap_or(axum::http::StatusCode::FORBIDDEN);
+        self
+    }
+}
+
+/// The CSRF token a request carries: the `X-CSRF-Token` header, or the `csrf` field of a form body
+/// (the body is read and put back).
+async fn provided_csrf(req: Request) -> Result<(Option<String>, Request), Response> {
+    if let Some(h) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+        let v = h.to_string();
+        return Ok((Some(v), req));
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Ok((None, req));
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
+        Ok(b) => b,
+        Err(_) => {
+            return Err(crate::error::any_error(
+                false,
+                medist_app::AppError::bad_request("body-too-large", "the form is too large"),
+            ));
+        }
+    };
+    let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+        .ok()
+        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v));
+    Ok((token, Request::from_parts(parts, Body::from(bytes))))
+}
+
+/// The request context every page handler takes.
+pub struct Ctx {
+    pub st: AppState,
+    pub auth: Option<AuthInfo>,
+    pub lang: Locale,
+    pub csrf: String,
+    /// Path and query of the request, to come back to after login or a language switch.
+    pub here: String,
+    pub address: String,
+}
+
+impl Ctx {
+    pub fn caller(&self) -> Result<Caller, medist_app::AppError> {
+        self.auth.as_ref().map(AuthInfo::caller).ok_or(medist_app::AppError::Unauthenticated)
+    }
+}
+
+/// Locale: the language cookie, then the account's saved language, then `Accept-Language`, then Korean.
+pub fn locale_of(headers: &HeaderMap, auth: Option<&AuthInfo>) -> Locale {
+    let jar = CookieJar::from_headers(headers);
+    jar.get(LANG_COOKIE)
+        .and_then(|c| Locale::parse(c.value()))
+        .or_else(|| auth.and_then(|a| Locale::parse(&a.user.locale)))
+        .or_else(|| {
+            headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Locale::from_accept_language)
+        })
+        .unwrap_or(Locale::Ko)
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
+        let resolved =
+            parts.extensions.get::<Resolved>().cloned().unwrap_or(Resolved { auth: None, csrf: String::new() });
+        let lang = locale_of(&parts.headers, resolved.auth.as_ref());
+        let here = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
+        let address = client_address(
+            &parts.headers,
+            parts.extensions.get::<ConnectInfo<std::net::SocketAddr>>(),
+            st.cfg.trust_forwarded_for,
+        );
+        Ok(Ctx { st: st.clone(), auth: resolved.auth, lang, csrf: resolved.csrf, here, address })
+    }
+}
