@@ -29,6 +29,7 @@ impl AppError {
         match self {
             AppError::Unauthenticated => "unauthenticated",
             AppError::Forbidden("token-read-only") => "token-read-only",
+            AppError::Forbidden("csrf-failed") => "csrf-failed",
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound { .. } => "not-found",
             AppError::Invalid(_) => "invalid-input",

@@ -103,6 +103,8 @@ fn constant_time_eq(a: &str, b: &str) -> bool {
 
 pub async fn resolve(State(st): State<AppState>, req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
+    let here = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
+    let headers = req.headers().clone();
     let jar = CookieJar::from_headers(req.headers());
     let token = bearer(req.headers());
     let mut auth = None;
@@ -130,10 +132,10 @@ pub async fn resolve(State(st): State<AppState>, req: Request, next: Next) -> Re
                     expected_csrf = Some(session.csrf_token);
                     auth = Some(AuthInfo { user, actor, via: Via::Session });
                 }
-                Err(e) => return crate::error::any_error(is_api, e.into()),
+                Err(e) => return crate::error::any_error(is_api, e.into(), &headers, &here),
             },
             Ok(None) => {}
-            Err(e) => return crate::error::any_error(is_api, e.into()),
+            Err(e) => return crate::error::any_error(is_api, e.into(), &headers, &here),
         }
     }
     // Before login, forms carry a random token that is also set as a cookie (double submit).
@@ -148,22 +150,18 @@ pub async fn resolve(State(st): State<AppState>, req: Request, next: Next) -> Re
     }
     let csrf = expected_csrf.unwrap_or_default();
     let mut req = req;
-    if !is_safe(req.method()) && token.is_none() {
-        let (provided, rebuilt) = match provided_csrf(req).await {
+    // A change needs the CSRF token when a cookie vouches for the sender, and on the forms used
+    // before signing in. Anonymous changes elsewhere are refused by the handlers (401).
+    let pre_session_form = matches!(req.uri().path(), "/login" | "/lang");
+    if !is_safe(req.method()) && token.is_none() && (auth.is_some() || pre_session_form) {
+        let (provided, rebuilt) = match provided_csrf(req, &headers, &here).await {
             Ok(x) => x,
             Err(resp) => return resp,
         };
         req = rebuilt;
         let ok = new_pre_cookie.is_none() && provided.as_deref().is_some_and(|p| constant_time_eq(p, &csrf));
         if !ok {
-            return crate::error::any_error(
-                is_api,
-                medist_app::AppError::BadRequest {
-                    code: "csrf-failed",
-                    detail: "the form's security token is missing or out of date".into(),
-                },
-            )
-            .map_status(403);
+            return crate::error::any_error(is_api, medist_app::AppError::Forbidden("csrf-failed"), &headers, &here);
         }
     }
     req.extensions_mut().insert(Resolved { auth, csrf });
@@ -177,20 +175,9 @@ pub async fn resolve(State(st): State<AppState>, req: Request, next: Next) -> Re
     resp
 }
 
-trait MapStatus {
-    fn map_status(self, code: u16) -> Response;
-}
-
-impl MapStatus for Response {
-    fn map_status(mut self, code: u16) -> Response {
-        *self.status_mut() = axum::http::StatusCode::from_u16(code).unwrap_or(axum::http::StatusCode::FORBIDDEN);
-        self
-    }
-}
-
 /// The CSRF token a request carries: the `X-CSRF-Token` header, or the `csrf` field of a form body
 /// (the body is read and put back).
-async fn provided_csrf(req: Request) -> Result<(Option<String>, Request), Response> {
+async fn provided_csrf(req: Request, headers: &HeaderMap, here: &str) -> Result<(Option<String>, Request), Response> {
     if let Some(h) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
         let v = h.to_string();
         return Ok((Some(v), req));
@@ -210,6 +197,8 @@ async fn provided_csrf(req: Request) -> Result<(Option<String>, Request), Respon
             return Err(crate::error::any_error(
                 false,
                 medist_app::AppError::bad_request("body-too-large", "the form is too large"),
+                headers,
+                here,
             ));
         }
     };

@@ -130,9 +130,14 @@ impl IntoResponse for HtmlError {
     }
 }
 
-/// An error before the handler ran (in the auth middleware): JSON for the API, a simple page otherwise.
-pub fn any_error(is_api: bool, e: AppError) -> Response {
-    if is_api { ApiError(e).into_response() } else { HtmlError(e).into_response() }
+/// An error before the handler ran (in the auth middleware): JSON for the API, a full page otherwise.
+pub fn any_error(is_api: bool, e: AppError, headers: &axum::http::HeaderMap, here: &str) -> Response {
+    if is_api {
+        return ApiError(e).into_response();
+    }
+    log_if_server_error(&e);
+    let failure = PageFailure { code: e.code(), status: e.status(), detail: String::new() };
+    failure_page(locale_of(headers, None), None, "", here, &failure)
 }
 
 pub async fn render_page_errors(State(_st): State<AppState>, req: Request, next: Next) -> Response {
@@ -141,13 +146,24 @@ pub async fn render_page_errors(State(_st): State<AppState>, req: Request, next:
     let here = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
     let resp = next.run(req).await;
     let Some(failure) = resp.extensions().get::<PageFailure>().cloned() else { return resp };
-    if failure.status == 401 {
-        let next_q = serde_urlencoded::to_string([("next", here.as_str())]).unwrap_or_default();
-        return Redirect::to(&format!("/login?{next_q}")).into_response();
-    }
     let auth = resolved.as_ref().and_then(|r| r.auth.clone());
     let csrf = resolved.map(|r| r.csrf).unwrap_or_default();
-    let layout = crate::pages::Layout::build(lang, auth.as_ref(), &csrf, &here, "error-title", "");
+    failure_page(lang, auth.as_ref(), &csrf, &here, &failure)
+}
+
+/// The full error page (or, for 401, the way to the login page).
+pub fn failure_page(
+    lang: Locale,
+    auth: Option<&crate::auth::AuthInfo>,
+    csrf: &str,
+    here: &str,
+    failure: &PageFailure,
+) -> Response {
+    if failure.status == 401 {
+        let next_q = serde_urlencoded::to_string([("next", here)]).unwrap_or_default();
+        return Redirect::to(&format!("/login?{next_q}")).into_response();
+    }
+    let layout = crate::pages::Layout::build(lang, auth, csrf, here, "error-title", "");
     let page = crate::pages::ErrorPage {
         l: layout,
         status: failure.status,
@@ -156,7 +172,7 @@ pub async fn render_page_errors(State(_st): State<AppState>, req: Request, next:
             let s = t(lang, &key);
             if s == key { t(lang, "error-generic") } else { s }
         },
-        detail: failure.detail,
+        detail: failure.detail.clone(),
     };
     let status = StatusCode::from_u16(failure.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (status, Html(crate::pages::render(&page))).into_response()

@@ -122,6 +122,8 @@ fn grant_of(v: &Fields) -> Result<Grant, AppError> {
 
 async fn user_grant(ctx: Ctx, Path(id): Path<i64>, Form(v): Form<Fields>) -> PageResult {
     let caller = ctx.caller()?;
+    // Access before validation, so a denied caller learns nothing from the form's errors.
+    caller.require(Action::Update, Resource::Accounts)?;
     let r = match grant_of(&v) {
         Ok(g) => accounts::grant(&ctx.st.db, &caller, id, g).await,
         Err(e) => Err(e),
@@ -134,6 +136,7 @@ async fn user_grant(ctx: Ctx, Path(id): Path<i64>, Form(v): Form<Fields>) -> Pag
 
 async fn user_revoke(ctx: Ctx, Path(id): Path<i64>, Form(v): Form<Fields>) -> PageResult {
     let caller = ctx.caller()?;
+    caller.require(Action::Update, Resource::Accounts)?;
     let g = grant_of(&v)?;
     match accounts::revoke(&ctx.st.db, &caller, id, g).await {
         Ok(()) => Ok(Redirect::to("/admin/users?ok=saved").into_response()),

@@ -1,0 +1,605 @@
+//! Every route × every role, including a coordinator of another institution and an anonymous
+//! visitor. Denied roles must get 403; allowed roles must get past the access check (any answer but
+//! 401/403/5xx: bodies are deliberately incomplete, so most allowed changes end in 422 and write
+//! nothing). A second test fails when a route exists that this table does not cover.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use axum::http::StatusCode;
+use common::{Session, TestApp};
+use serde_json::json;
+
+const ROLES: [&str; 9] =
+    ["admin", "office", "coord_gist", "coord_cnuh", "faculty", "trainee", "clinician", "tto", "reviewer"];
+
+fn login_of(role: &str) -> &'static str {
+    match role {
+        "admin" => "admin",
+        "office" => "office@miracle.example",
+        "coord_gist" => "coordinator.gist@miracle.example",
+        "coord_cnuh" => "coordinator.cnuh@miracle.example",
+        "faculty" => "faculty@miracle.example",
+        "trainee" => "trainee@miracle.example",
+        "clinician" => "clinician@miracle.example",
+        "tto" => "tto@miracle.example",
+        "reviewer" => "reviewer@miracle.example",
+        _ => unreachable!(),
+    }
+}
+
+/// Who may: a list of roles, or a named group.
+fn allowed(spec: &str) -> BTreeSet<&'static str> {
+    let list: &[&str] = match spec {
+        "ALL" => &ROLES,
+        "DIR" => &["admin", "office", "coord_gist", "coord_cnuh", "faculty", "trainee", "clinician", "tto"],
+        "PO" => &["admin", "office"],
+        "ADMIN" => &["admin"],
+        "GIST" => &["admin", "office", "coord_gist"],
+        "CNUH" => &["admin", "office", "coord_cnuh"],
+        "CNUH+SELF" => &["admin", "office", "coord_cnuh", "clinician"],
+        "COORDS" => &["admin", "office", "coord_gist", "coord_cnuh"],
+        other => panic!("unknown group {other}"),
+    };
+    list.iter().copied().collect()
+}
+
+enum Body {
+    None,
+    Form(Vec<(&'static str, String)>),
+    Json(serde_json::Value),
+}
+
+struct Case {
+    method: &'static str,
+    /// Route pattern as registered (for the coverage check).
+    pattern: &'static str,
+    path: String,
+    body: Body,
+    who: &'static str,
+}
+
+async fn call(app: &TestApp, c: &Case, s: Option<&Session>) -> common::Resp {
+    let api = c.path.starts_with("/api/");
+    match (&c.body, c.method, api) {
+        (Body::None, "GET", false) => app.get(&c.path, s).await,
+        (Body::None, "GET", true) => app.api("GET", &c.path, s, None).await,
+        (Body::Form(f), "POST", false) => {
+            let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post_form(&c.path, s, &pairs).await
+        }
+        (Body::None, m, true) => app.api(m, &c.path, s, None).await,
+        (Body::Json(v), m, true) => app.api(m, &c.path, s, Some(v.clone())).await,
+        (Body::None, "POST", false) => app.post_form(&c.path, s, &[]).await,
+        _ => panic!("unsupported case {} {}", c.method, c.path),
+    }
+}
+
+fn f(pairs: &[(&'static str, &str)]) -> Body {
+    Body::Form(pairs.iter().map(|(k, v)| (*k, v.to_string())).collect())
+}
+
+#[tokio::test]
+async fn every_route_for_every_role() {
+    let app = TestApp::new().await;
+    let c = app.consortium_id;
+    let gist = app.inst("GIST");
+    let cnuh = app.inst("CNUH");
+    let p_gist = app.person("faculty07.sample@miracle.example").await;
+    let p_cnuh = app.person("faculty02.sample@miracle.example").await; // the clinician's own record
+    let p_archive = app.person("faculty17.sample@miracle.example").await; // CNU Medicine
+    let p_archive_api = app.person("faculty03.sample@miracle.example").await; // Hwasun CNUH
+    let p_restore = app.person("faculty18.sample@miracle.example").await; // CNUH, not archived
+    let a_cnuh =
+        medist_db::org::appointments(&app.db, app.person("faculty04.sample@miracle.example").await).await.unwrap()[0]
+            .id;
+    let a_cnuh_api = medist_db::org::appointments(&app.db, p_restore).await.unwrap()[0].id;
+    let gist_units = medist_db::org::list_units(&app.db, gist, false).await.unwrap();
+    let (unit1, unit2) = (gist_units[0].id, gist_units[1].id);
+    let trainee = medist_db::accounts::user_by_login(&app.db, "trainee@miracle.example").await.unwrap().unwrap().id;
+    let victim = medist_db::accounts::create_user(
+        &app.db,
+        &medist_db::Who::system("t"),
+        "victim@x.example",
+        "V",
+        "long enough pw",
+        None,
+    )
+    .await
+    .unwrap()
+    .id;
+    let admin_id = medist_db::accounts::user_by_login(&app.db, "admin").await.unwrap().unwrap().id;
+    let admin_token = medist_db::accounts::create_token(
+        &app.db,
+        &medist_db::Who::system("t"),
+        admin_id,
+        "t1",
+        medist_core::access::Scope::Read,
+        None,
+    )
+    .await
+    .unwrap()
+    .id;
+    let admin_token2 = medist_db::accounts::create_token(
+        &app.db,
+        &medist_db::Who::system("t"),
+        admin_id,
+        "t2",
+        medist_core::access::Scope::Read,
+        None,
+    )
+    .await
+    .unwrap()
+    .id;
+    let empty_person =
+        |inst: i64| json!({"name_ko": "", "name_en": "", "email": "", "institution_id": inst.to_string()});
+    let empty_inst = json!({"name_ko": "", "name_en": "", "short_name": "", "kind": ""});
+    let empty_unit = json!({"name_ko": "", "name_en": "", "kind": ""});
+    let grant = json!({"role": "faculty", "consortium_id": c, "institution_id": null});
+
+    let cases = vec![
+        // pages
+        Case { method: "GET", pattern: "/consortium", path: "/consortium".into(), body: Body::None, who: "ALL" },
+        Case {
+            method: "GET",
+            pattern: "/consortia/{id}",
+            path: format!("/consortia/{c}"),
+            body: Body::None,
+            who: "ALL",
+        },
+        Case {
+            method: "GET",
+            pattern: "/consortia/{id}/edit",
+            path: format!("/consortia/{c}/edit"),
+            body: Body::None,
+            who: "PO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/consortia/{id}/edit",
+            path: format!("/consortia/{c}/edit"),
+            body: f(&[("name_ko", "")]),
+            who: "PO",
+        },
+        Case { method: "GET", pattern: "/institutions", path: "/institutions".into(), body: Body::None, who: "ALL" },
+        Case {
+            method: "POST",
+            pattern: "/institutions",
+            path: "/institutions".into(),
+            body: f(&[("name_ko", "")]),
+            who: "PO",
+        },
+        Case {
+            method: "GET",
+            pattern: "/institutions/new",
+            path: "/institutions/new".into(),
+            body: Body::None,
+            who: "PO",
+        },
+        Case {
+            method: "GET",
+            pattern: "/institutions/{id}",
+            path: format!("/institutions/{gist}"),
+            body: Body::None,
+            who: "ALL",
+        },
+        Case {
+            method: "GET",
+            pattern: "/institutions/{id}/edit",
+            path: format!("/institutions/{gist}/edit"),
+            body: Body::None,
+            who: "GIST",
+        },
+        Case {
+            method: "POST",
+            pattern: "/institutions/{id}/edit",
+            path: format!("/institutions/{gist}/edit"),
+            body: f(&[("name_ko", "")]),
+            who: "GIST",
+        },
+        Case {
+            method: "POST",
+            pattern: "/institutions/{id}/archive",
+            path: format!("/institutions/{gist}/archive"),
+            body: Body::None,
+            who: "PO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/institutions/{id}/units",
+            path: format!("/institutions/{gist}/units"),
+            body: f(&[("name_ko", "")]),
+            who: "GIST",
+        },
+        Case {
+            method: "POST",
+            pattern: "/units/{id}/archive",
+            path: format!("/units/{unit2}/archive"),
+            body: Body::None,
+            who: "GIST",
+        },
+        Case { method: "GET", pattern: "/people", path: "/people".into(), body: Body::None, who: "DIR" },
+        Case {
+            method: "POST",
+            pattern: "/people",
+            path: "/people".into(),
+            body: f(&[("institution_id", &gist.to_string())]),
+            who: "GIST",
+        },
+        Case { method: "GET", pattern: "/people/new", path: "/people/new".into(), body: Body::None, who: "COORDS" },
+        Case {
+            method: "GET",
+            pattern: "/people/{id}",
+            path: format!("/people/{p_gist}"),
+            body: Body::None,
+            who: "DIR",
+        },
+        Case {
+            method: "GET",
+            pattern: "/people/{id}/edit",
+            path: format!("/people/{p_cnuh}/edit"),
+            body: Body::None,
+            who: "CNUH+SELF",
+        },
+        Case {
+            method: "POST",
+            pattern: "/people/{id}/edit",
+            path: format!("/people/{p_cnuh}/edit"),
+            body: f(&[("institution_id", &cnuh.to_string())]),
+            who: "CNUH+SELF",
+        },
+        Case {
+            method: "POST",
+            pattern: "/people/{id}/archive",
+            path: format!("/people/{p_archive}/archive"),
+            body: Body::None,
+            who: "PO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/people/{id}/restore",
+            path: format!("/people/{p_restore}/restore"),
+            body: Body::None,
+            who: "CNUH",
+        },
+        Case {
+            method: "POST",
+            pattern: "/people/{id}/appointments",
+            path: format!("/people/{p_gist}/appointments"),
+            body: f(&[("role", "")]),
+            who: "GIST",
+        },
+        Case {
+            method: "POST",
+            pattern: "/appointments/{id}/delete",
+            path: format!("/appointments/{a_cnuh}/delete"),
+            body: Body::None,
+            who: "CNUH",
+        },
+        Case { method: "GET", pattern: "/admin/users", path: "/admin/users".into(), body: Body::None, who: "PO" },
+        Case {
+            method: "POST",
+            pattern: "/admin/users",
+            path: "/admin/users".into(),
+            body: f(&[("login", "")]),
+            who: "ADMIN",
+        },
+        Case {
+            method: "POST",
+            pattern: "/admin/users/{id}/grant",
+            path: format!("/admin/users/{trainee}/grant"),
+            body: f(&[("role", "nonsense")]),
+            who: "ADMIN",
+        },
+        Case {
+            method: "POST",
+            pattern: "/admin/users/{id}/revoke",
+            path: format!("/admin/users/{trainee}/revoke"),
+            body: f(&[("role", "clinician")]),
+            who: "ADMIN",
+        },
+        Case { method: "GET", pattern: "/admin/audit", path: "/admin/audit".into(), body: Body::None, who: "PO" },
+        Case {
+            method: "POST",
+            pattern: "/admin/audit/verify",
+            path: "/admin/audit/verify".into(),
+            body: Body::None,
+            who: "ADMIN",
+        },
+        Case { method: "GET", pattern: "/account", path: "/account".into(), body: Body::None, who: "ALL" },
+        Case {
+            method: "POST",
+            pattern: "/account/password",
+            path: "/account/password".into(),
+            body: f(&[("current_password", "x")]),
+            who: "ALL",
+        },
+        Case {
+            method: "POST",
+            pattern: "/account/tokens",
+            path: "/account/tokens".into(),
+            body: f(&[("name", ""), ("scope", "read")]),
+            who: "ALL",
+        },
+        Case {
+            method: "POST",
+            pattern: "/account/tokens/{id}/revoke",
+            path: format!("/account/tokens/{admin_token}/revoke"),
+            body: Body::None,
+            who: "ADMIN",
+        },
+        // API
+        Case { method: "GET", pattern: "/api/v1/me", path: "/api/v1/me".into(), body: Body::None, who: "ALL" },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/me/password",
+            path: "/api/v1/me/password".into(),
+            body: Body::Json(json!({"current_password": "x", "new_password": "y"})),
+            who: "ALL",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia",
+            path: "/api/v1/consortia".into(),
+            body: Body::None,
+            who: "ALL",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia/{id}",
+            path: format!("/api/v1/consortia/{c}"),
+            body: Body::None,
+            who: "ALL",
+        },
+        Case {
+            method: "PUT",
+            pattern: "/api/v1/consortia/{id}",
+            path: format!("/api/v1/consortia/{c}"),
+            body: Body::Json(json!({"name_ko": "", "name_en": "", "period_start_year": 2026, "period_end_year": 2030})),
+            who: "PO",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia/{id}/institutions",
+            path: format!("/api/v1/consortia/{c}/institutions"),
+            body: Body::None,
+            who: "ALL",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/consortia/{id}/institutions",
+            path: format!("/api/v1/consortia/{c}/institutions"),
+            body: Body::Json(empty_inst.clone()),
+            who: "PO",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia/{id}/people",
+            path: format!("/api/v1/consortia/{c}/people"),
+            body: Body::None,
+            who: "DIR",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/institutions/{id}",
+            path: format!("/api/v1/institutions/{gist}"),
+            body: Body::None,
+            who: "ALL",
+        },
+        Case {
+            method: "PUT",
+            pattern: "/api/v1/institutions/{id}",
+            path: format!("/api/v1/institutions/{gist}"),
+            body: Body::Json(empty_inst.clone()),
+            who: "GIST",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/institutions/{id}/archive",
+            path: format!("/api/v1/institutions/{cnuh}/archive"),
+            body: Body::None,
+            who: "PO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/institutions/{id}/units",
+            path: format!("/api/v1/institutions/{gist}/units"),
+            body: Body::Json(empty_unit.clone()),
+            who: "GIST",
+        },
+        Case {
+            method: "PUT",
+            pattern: "/api/v1/units/{id}",
+            path: format!("/api/v1/units/{unit1}"),
+            body: Body::Json(empty_unit.clone()),
+            who: "GIST",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/units/{id}/archive",
+            path: format!("/api/v1/units/{unit2}/archive"),
+            body: Body::None,
+            who: "GIST",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/people",
+            path: "/api/v1/people".into(),
+            body: Body::Json(empty_person(cnuh)),
+            who: "CNUH",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/people/{id}",
+            path: format!("/api/v1/people/{p_gist}"),
+            body: Body::None,
+            who: "DIR",
+        },
+        Case {
+            method: "PUT",
+            pattern: "/api/v1/people/{id}",
+            path: format!("/api/v1/people/{p_cnuh}"),
+            body: Body::Json(empty_person(cnuh)),
+            who: "CNUH+SELF",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/people/{id}/archive",
+            path: format!("/api/v1/people/{p_archive_api}/archive"),
+            body: Body::None,
+            who: "PO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/people/{id}/restore",
+            path: format!("/api/v1/people/{p_restore}/restore"),
+            body: Body::None,
+            who: "CNUH",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/people/{id}/appointments",
+            path: format!("/api/v1/people/{p_gist}/appointments"),
+            body: Body::Json(json!({"role": "", "fte_percent": "", "start_date": ""})),
+            who: "GIST",
+        },
+        Case {
+            method: "DELETE",
+            pattern: "/api/v1/appointments/{id}",
+            path: format!("/api/v1/appointments/{a_cnuh_api}"),
+            body: Body::None,
+            who: "CNUH",
+        },
+        Case { method: "GET", pattern: "/api/v1/users", path: "/api/v1/users".into(), body: Body::None, who: "PO" },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/users",
+            path: "/api/v1/users".into(),
+            body: Body::Json(json!({"login": "", "display_name": "", "password": ""})),
+            who: "ADMIN",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/users/{id}/grants",
+            path: format!("/api/v1/users/{trainee}/grants"),
+            body: Body::Json(grant.clone()),
+            who: "ADMIN",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/users/{id}/revoke",
+            path: format!("/api/v1/users/{trainee}/revoke"),
+            body: Body::Json(grant.clone()),
+            who: "ADMIN",
+        },
+        Case { method: "GET", pattern: "/api/v1/tokens", path: "/api/v1/tokens".into(), body: Body::None, who: "ALL" },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/tokens",
+            path: "/api/v1/tokens".into(),
+            body: Body::Json(json!({"name": "", "scope": "read"})),
+            who: "ALL",
+        },
+        Case {
+            method: "DELETE",
+            pattern: "/api/v1/tokens/{id}",
+            path: format!("/api/v1/tokens/{admin_token2}"),
+            body: Body::None,
+            who: "ADMIN",
+        },
+        Case { method: "GET", pattern: "/api/v1/audit", path: "/api/v1/audit".into(), body: Body::None, who: "PO" },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/audit/verify",
+            path: "/api/v1/audit/verify".into(),
+            body: Body::None,
+            who: "ADMIN",
+        },
+        // last: these change accounts
+        Case {
+            method: "POST",
+            pattern: "/admin/users/{id}/disable",
+            path: format!("/admin/users/{victim}/disable"),
+            body: Body::None,
+            who: "ADMIN",
+        },
+        Case {
+            method: "POST",
+            pattern: "/admin/users/{id}/enable",
+            path: format!("/admin/users/{victim}/enable"),
+            body: Body::None,
+            who: "ADMIN",
+        },
+    ];
+
+    let mut sessions = Vec::new();
+    for r in ROLES {
+        sessions.push((r, app.session(login_of(r)).await));
+    }
+    let mut failures = Vec::new();
+    for case in &cases {
+        let ok_roles = allowed(case.who);
+        // Anonymous visitors: pages send them to the login page, the API answers 401.
+        let anon = call(&app, case, None).await;
+        let anon_ok = if case.path.starts_with("/api/") {
+            anon.status == StatusCode::UNAUTHORIZED
+        } else {
+            anon.status.is_redirection() && anon.location().is_some_and(|l| l.starts_with("/login"))
+        };
+        if !anon_ok {
+            failures.push(format!("{} {} anonymous: {}", case.method, case.path, anon.status));
+        }
+        // Denied roles first, so that allowed roles' changes cannot hide a wrong answer.
+        let (denied, permitted): (Vec<_>, Vec<_>) = sessions.iter().partition(|(r, _)| !ok_roles.contains(r));
+        for (role, s) in denied.into_iter().chain(permitted) {
+            let resp = call(&app, case, Some(s)).await;
+            let expect_allowed = ok_roles.contains(role);
+            let st = resp.status;
+            let good = if expect_allowed {
+                st != StatusCode::FORBIDDEN && st != StatusCode::UNAUTHORIZED && !st.is_server_error()
+            } else {
+                st == StatusCode::FORBIDDEN
+            };
+            if !good {
+                failures.push(format!(
+                    "{} {} as {role}: got {st}, expected {}",
+                    case.method,
+                    case.path,
+                    if expect_allowed { "access" } else { "403" }
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} wrong answers:\n{}", failures.len(), failures.join("\n"));
+
+    // The coverage check below reads the same table.
+    let covered: BTreeSet<String> = cases.iter().map(|c| format!("{} {}", c.method, c.pattern)).collect();
+    let registered = registered_routes();
+    let public: BTreeSet<&str> =
+        ["GET /", "GET /static/app.css", "GET /login", "POST /login", "POST /logout", "POST /lang"].into();
+    let missing: Vec<_> = registered.iter().filter(|r| !covered.contains(*r) && !public.contains(r.as_str())).collect();
+    assert!(missing.is_empty(), "routes without an access-matrix row: {missing:?}");
+}
+
+/// Every `METHOD path` registered in the page and API routers, read from the source.
+fn registered_routes() -> BTreeSet<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut out = BTreeSet::new();
+    for (dir, prefix) in [("pages", ""), ("api", "/api/v1")] {
+        for e in std::fs::read_dir(root.join(dir)).unwrap() {
+            let src = std::fs::read_to_string(e.unwrap().path()).unwrap();
+            for chunk in src.split(".route(\"").skip(1) {
+                let path = &chunk[..chunk.find('"').unwrap()];
+                let rest = chunk.lines().next().unwrap_or("");
+                for (m, name) in [("get(", "GET"), ("post(", "POST"), ("put(", "PUT"), ("delete(", "DELETE")] {
+                    if rest.contains(m) {
+                        out.insert(format!("{name} {prefix}{path}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(out.len() > 50, "found only {} routes: the scan is broken", out.len());
+    out
+}
