@@ -34,7 +34,7 @@ impl FacultyCategory {
 pub const INSTITUTION_KINDS: [&str; 5] = ["university", "medical_school", "hospital", "research_institute", "company"];
 pub const UNIT_KINDS: [&str; 5] = ["department", "center", "institute", "office", "lab"];
 pub const APPOINTMENT_ROLES: [&str; 7] =
-    ["director", "professor", "clinical_professor", "research_professor", "researcher", "staff", "adjunct"];
+    ["professor", "clinical_professor", "research_professor", "researcher", "staff", "adjunct", "director"];
 
 /// A person as entered: every field as text, as a form would send it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

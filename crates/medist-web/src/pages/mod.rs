@@ -166,6 +166,10 @@ impl Layout {
         let kst = d.with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).expect("KST offset"));
         format!("{} {}", format_date(kst.date_naive(), self.lang), kst.format("%H:%M"))
     }
+    /// An RFC 3339 timestamp (as the audit log keeps it) in Korea Standard Time.
+    pub fn ts(&self, s: &str) -> String {
+        DateTime::parse_from_rfc3339(s).map(|d| self.datetime(&d.with_timezone(&Utc))).unwrap_or_else(|_| s.to_string())
+    }
     /// The name in the page's language, the other form after it: `김태 (Tae Kim)` / `Tae Kim (김태)`.
     pub fn name(&self, ko: &str, en: &str) -> String {
         match self.lang {

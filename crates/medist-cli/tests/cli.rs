@@ -1,0 +1,148 @@
+//! The `medist` binary as an operator uses it: configuration errors, an unreachable database, the
+//! demo, accounts, tokens, backup and restore, audit verification. On SQLite by default; on
+//! PostgreSQL (one schema per test) when MEDIST_TEST_DATABASE_URL is set.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use medist_db::testing;
+
+fn medist(url: &str, args: &[&str]) -> Output {
+    medist_stdin(url, args, None)
+}
+
+fn medist_stdin(url: &str, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_medist"));
+    cmd.args(args)
+        .env("MEDIST_DATABASE_URL", url)
+        .env("MEDIST_LOG", "warn")
+        .env_remove("MEDIST_CONFIG")
+        .current_dir(std::env::temp_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("medist runs");
+    if let Some(s) = stdin {
+        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+/// A database URL for one test: a fresh SQLite file, or a fresh PostgreSQL schema.
+async fn url_for_test() -> (String, testing::TestDb) {
+    let t = testing::fresh().await.unwrap();
+    let url = match &t.schema {
+        Some(schema) => {
+            let sep = if t.url.contains('?') { '&' } else { '?' };
+            format!("{}{sep}options=-c%20search_path%3D{schema}", t.url)
+        }
+        None => t.url.clone(),
+    };
+    (url, t)
+}
+
+#[test]
+fn a_malformed_configuration_file_is_named_and_nothing_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("medist.toml");
+    std::fs::write(&cfg, "bind = 8080\nsecure_cookies = \"maybe\"\n").unwrap();
+    let o = medist("sqlite://x.db", &["--config", cfg.to_str().unwrap(), "migrate"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let t = text(&o);
+    assert!(t.contains("medist.toml"), "{t}");
+    assert!(t.contains("secure_cookies") || t.contains("bind"), "{t}");
+}
+
+#[test]
+fn an_unreachable_database_is_reported_without_the_password() {
+    let o = medist("postgres://medist:s3cret@127.0.0.1:1/medist", &["migrate"]);
+    assert_eq!(o.status.code(), Some(1));
+    let t = text(&o);
+    assert!(t.contains("cannot open the database"), "{t}");
+    assert!(!t.contains("s3cret"), "the password leaked: {t}");
+    let o = medist("mysql://x@y/z", &["migrate"]);
+    assert!(text(&o).contains("unsupported database URL"), "{}", text(&o));
+}
+
+#[tokio::test]
+async fn demo_accounts_tokens_backup_restore_and_audit() {
+    let (url, _t) = url_for_test().await;
+    let o = medist(&url, &["demo", "load"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = text(&o);
+    assert!(out.contains("login:    admin") && out.contains("MIRACLE demo loaded"), "{out}");
+    assert!(!medist(&url, &["demo", "load"]).status.success(), "a second load is refused");
+
+    let o = medist(&url, &["consortium"]);
+    let t = text(&o);
+    assert!(t.contains("194억 원") && t.contains("의사과학자 6, 의과학자 12"), "{t}");
+
+    let o = medist_stdin(
+        &url,
+        &["user", "add", "kim@gist.ac.kr", "--name", "Kim", "--password-stdin"],
+        Some("a long passphrase\n"),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(!text(&o).contains("a long passphrase"), "the password is never printed back");
+    let o = medist(
+        &url,
+        &[
+            "user",
+            "grant",
+            "kim@gist.ac.kr",
+            "institution_coordinator",
+            "--consortium",
+            "MIRACLE",
+            "--institution",
+            "1",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let o = medist(&url, &["user", "grant", "kim@gist.ac.kr", "wizard"]);
+    assert!(!o.status.success() && text(&o).contains("unknown role 'wizard'"), "{}", text(&o));
+    let o = medist(&url, &["user", "grant", "kim@gist.ac.kr", "institution_coordinator"]);
+    assert!(!o.status.success() && text(&o).contains("institution"), "{}", text(&o));
+
+    let o = medist(&url, &["token", "create", "kim@gist.ac.kr", "--name", "script", "--scope", "write"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let token = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    assert!(token.starts_with("mdt_"), "{token}");
+    let o = medist(&url, &["token", "list", "kim@gist.ac.kr"]);
+    assert!(text(&o).contains("script") && !text(&o).contains(&token));
+
+    let o = medist(
+        &url,
+        &["people", "add", "--name-ko", "이서연", "--name-en", "Seoyeon Lee", "--email", "bad", "--institution", "1"],
+    );
+    assert!(!o.status.success() && text(&o).contains("email: invalid-email"), "{}", text(&o));
+    let o = medist(&url, &["people", "list", "--q", "서연"]);
+    assert!(text(&o).contains("0 in all"), "{}", text(&o));
+
+    let o = medist(&url, &["audit", "verify"]);
+    assert!(o.status.success() && text(&o).contains("audit log intact"), "{}", text(&o));
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("medist-backup.jsonl");
+    let o = medist(&url, &["backup", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(!std::fs::read_to_string(&file).unwrap().contains(&token), "tokens are stored hashed, also in backups");
+
+    let (url2, _t2) = url_for_test().await;
+    let o = medist(&url2, &["restore", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = medist(&url2, &["audit", "verify"]);
+    assert!(o.status.success() && text(&o).contains("audit log intact"), "{}", text(&o));
+    let o = medist(&url2, &["user", "list"]);
+    assert!(
+        text(&o).contains("kim@gist.ac.kr") && text(&o).contains("institution_coordinator@consortium:1@institution:1"),
+        "{}",
+        text(&o)
+    );
+    let o = medist(&url2, &["restore", file.to_str().unwrap()]);
+    assert!(!o.status.success() && text(&o).contains("restore-needs-empty-database"), "{}", text(&o));
+}
