@@ -345,3 +345,15 @@ async fn audit_page_verifies_the_chain() {
     assert!(api["broken"].is_null());
     assert!(api["checked"].as_i64().unwrap() > 40);
 }
+
+#[tokio::test]
+async fn a_bad_id_in_a_page_address_gets_a_translated_page() {
+    let app = TestApp::new().await;
+    let s = app.session("admin").await;
+    let r = app.get("/people/abc", Some(&s)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("주소의 번호가 올바르지 않습니다"), "{}", r.body);
+    let r = app.get("/people/424242", Some(&s)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.body.contains("찾는 항목이 없습니다"));
+}

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path};
+use axum::extract::Form;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -12,7 +12,7 @@ use medist_app::{AppError, accounts};
 use medist_core::access::{Grant, Scope};
 use medist_db::entities::api_token;
 
-use super::{FormState, Layout, page};
+use super::{FormState, Id, Layout, page};
 use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::HtmlError;
@@ -120,7 +120,7 @@ async fn token_create(ctx: Ctx, Form(v): Form<Fields>) -> PageResult {
     }
 }
 
-async fn token_revoke(ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+async fn token_revoke(ctx: Ctx, Id(id): Id) -> PageResult {
     let caller = ctx.caller()?;
     accounts::revoke_token(&ctx.st.db, &caller, id).await?;
     Ok(Redirect::to("/account?ok=revoked").into_response())

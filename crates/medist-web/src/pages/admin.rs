@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, Query};
+use axum::extract::{Form, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -17,7 +17,7 @@ use medist_db::entities::{consortium, institution};
 use medist_db::{Page, Paged};
 use serde::Deserialize;
 
-use super::{FormState, Layout, Pager, page};
+use super::{FormState, Id, Layout, Pager, page};
 use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::HtmlError;
@@ -120,7 +120,7 @@ fn grant_of(v: &Fields) -> Result<Grant, AppError> {
     Ok(Grant { role: role.expect("checked above"), consortium_id, institution_id })
 }
 
-async fn user_grant(ctx: Ctx, Path(id): Path<i64>, Form(v): Form<Fields>) -> PageResult {
+async fn user_grant(ctx: Ctx, Id(id): Id, Form(v): Form<Fields>) -> PageResult {
     let caller = ctx.caller()?;
     // Access before validation, so a denied caller learns nothing from the form's errors.
     caller.require(Action::Update, Resource::Accounts)?;
@@ -134,7 +134,7 @@ async fn user_grant(ctx: Ctx, Path(id): Path<i64>, Form(v): Form<Fields>) -> Pag
     }
 }
 
-async fn user_revoke(ctx: Ctx, Path(id): Path<i64>, Form(v): Form<Fields>) -> PageResult {
+async fn user_revoke(ctx: Ctx, Id(id): Id, Form(v): Form<Fields>) -> PageResult {
     let caller = ctx.caller()?;
     caller.require(Action::Update, Resource::Accounts)?;
     let g = grant_of(&v)?;
@@ -144,7 +144,7 @@ async fn user_revoke(ctx: Ctx, Path(id): Path<i64>, Form(v): Form<Fields>) -> Pa
     }
 }
 
-async fn user_disable(ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+async fn user_disable(ctx: Ctx, Id(id): Id) -> PageResult {
     let caller = ctx.caller()?;
     match accounts::set_disabled(&ctx.st.db, &caller, id, true).await {
         Ok(()) => Ok(Redirect::to("/admin/users?ok=saved").into_response()),
@@ -152,7 +152,7 @@ async fn user_disable(ctx: Ctx, Path(id): Path<i64>) -> PageResult {
     }
 }
 
-async fn user_enable(ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+async fn user_enable(ctx: Ctx, Id(id): Id) -> PageResult {
     let caller = ctx.caller()?;
     accounts::set_disabled(&ctx.st.db, &caller, id, false).await?;
     Ok(Redirect::to("/admin/users?ok=saved").into_response())

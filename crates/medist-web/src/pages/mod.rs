@@ -190,6 +190,20 @@ impl Layout {
     }
 }
 
+/// A numeric id from the path; anything else is a translated 400 page, not a bare text error.
+pub struct Id(pub i64);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Id {
+    type Rejection = crate::error::HtmlError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<i64>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(id)) => Ok(Id(id)),
+            Err(_) => Err(crate::error::HtmlError(medist_app::AppError::bad_request("invalid-path", "not a number"))),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 pub struct ErrorPage {

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, Query};
+use axum::extract::{Form, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -19,7 +19,7 @@ use medist_db::org::{ConsortiumOverview, ConsortiumUpdate, PeopleFilter};
 use medist_db::{Page, Paged};
 use serde::Deserialize;
 
-use super::{FormState, Layout, Pager, page};
+use super::{FormState, Id, Layout, Pager, page};
 use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::HtmlError;
@@ -78,7 +78,7 @@ async fn my_consortium(ctx: Ctx) -> PageResult {
     Ok(Redirect::to(&format!("/consortia/{id}")).into_response())
 }
 
-async fn consortium_page(ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+async fn consortium_page(ctx: Ctx, Id(id): Id) -> PageResult {
     let caller = ctx.caller()?;
     let o = app::overview(&ctx.st.db, &caller, id, today()).await?;
     let can_edit = caller.can(Action::Update, Resource::Consortium { consortium_id: id });
@@ -128,7 +128,7 @@ fn invalid_form_ref(f: &FormState) -> StatusCode {
     if f.has_errors() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK }
 }
 
-async fn consortium_edit_page(ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+async fn consortium_edit_page(ctx: Ctx, Id(id): Id) -> PageResult {
     let caller = ctx.caller()?;
     let c = medist_db::org::get_consortium(&ctx.st.db, id).await?;
     let f = FormState::new(ctx.lang)
@@ -141,7 +141,7 @@ async fn consortium_edit_page(ctx: Ctx, Path(id): Path<i64>) -> PageResult {
     consortium_form_page(&ctx, &caller, id, f).await
 }
 
-async fn consortium_edit(ctx: Ctx, Path(id): Path<i64>, Form(v): Form<Fields>) -> PageResult {
+async fn consortium_edit(ctx: Ctx, Id(id): Id, Form(v): Form<Fields>) -> PageResult {
     let caller = ctx.caller()?;
     let get = |k: &str| v.get(k).cloned().unwrap_or_default();
     let mut errs = medist_core::FieldErrors::new();
@@ -264,7 +264,7 @@ struct InstitutionPage {
     unit_kinds: Vec<&'static str>,
 }
 
-async fn institution_page(ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+async fn institution_page(ctx: Ctx, Id(id): Id) -> PageResult {
     let caller = ctx.caller()?;
     let d = app::get_institution(&ctx.st.db, &caller, id).await?;
     let f = FormState::new(ctx.lang);
@@ -276,7 +276,7 @@ async fn institution_page(ctx: Ctx, Path(id): Path<i64>) -> PageResult {
     }))
 }
 
-async fn institution_edit_page(ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+async fn institution_edit_page(ctx: Ctx, Id(id): Id) -> PageResult {
     let caller = ctx.caller()?;
     let d = app::get_institution(&ctx.st.db, &caller, id).await?;
     if !d.can_edit {
@@ -290,7 +290,7 @@ async fn institution_edit_page(ctx: Ctx, Path(id): Path<i64>) -> PageResult {
     Ok(institution_form(&ctx, "institution-edit-title", format!("/institutions/{id}/edit"), f))
 }
 
-async fn institution_edit(ctx: Ctx, Path(id): Path<i64>, Form(v): Form<Fields>) -> PageResult {
+async fn institution_edit(ctx: Ctx, Id(id): Id, Form(v): Form<Fields>) -> PageResult {
     let caller = ctx.caller()?;
     match app::update_institution(&ctx.st.db, &caller, id, &institution_input(&v)).await {
         Ok(_) => Ok(redirect_ok(&format!("/institutions/{id}"), "saved")),
@@ -303,13 +303,13 @@ async fn institution_edit(ctx: Ctx, Path(id): Path<i64>, Form(v): Form<Fields>) 
     }
 }
 
-async fn institution_archive(ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+async fn institution_archive(ctx: Ctx, Id(id): Id) -> PageResult {
     let caller = ctx.caller()?;
     app::archive_institution(&ctx.st.db, &caller, id).await?;
     Ok(redirect_ok("/institutions", "archived"))
 }
 
-async fn unit_create(ctx: Ctx, Path(id): Path<i64>, Form(v): Form<Fields>) -> PageResult {
+async fn unit_create(ctx: Ctx, Id(id): Id, Form(v): Form<Fields>) -> PageResult {
     let caller = ctx.caller()?;
     let g = |k: &str| v.get(k).cloned().unwrap_or_default();
     let input = UnitInput { name_ko: g("name_ko"), name_en: g("name_en"), kind: g("kind") };
@@ -333,7 +333,7 @@ async fn unit_create(ctx: Ctx, Path(id): Path<i64>, Form(v): Form<Fields>) -> Pa
     }
 }
 
-async fn unit_archive(ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+async fn unit_archive(ctx: Ctx, Id(id): Id) -> PageResult {
     let caller = ctx.caller()?;
     let u = app::archive_unit(&ctx.st.db, &caller, id).await?;
     Ok(redirect_ok(&format!("/institutions/{}", u.institution_id), "archived"))
@@ -511,13 +511,13 @@ async fn person_detail_page(ctx: &Ctx, caller: &Caller, id: i64, f: FormState) -
         .into_response())
 }
 
-async fn person_page(ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+async fn person_page(ctx: Ctx, Id(id): Id) -> PageResult {
     let caller = ctx.caller()?;
     let f = FormState::new(ctx.lang).with("fte_percent", "100");
     person_detail_page(&ctx, &caller, id, f).await
 }
 
-async fn person_edit_page(ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+async fn person_edit_page(ctx: Ctx, Id(id): Id) -> PageResult {
     let caller = ctx.caller()?;
     let d = app::get_person(&ctx.st.db, &caller, id).await?;
     if !d.can_edit {
@@ -534,7 +534,7 @@ async fn person_edit_page(ctx: Ctx, Path(id): Path<i64>) -> PageResult {
     person_form(&ctx, &caller, "person-edit-title", format!("/people/{id}/edit"), f).await
 }
 
-async fn person_edit(ctx: Ctx, Path(id): Path<i64>, Form(v): Form<Fields>) -> PageResult {
+async fn person_edit(ctx: Ctx, Id(id): Id, Form(v): Form<Fields>) -> PageResult {
     let caller = ctx.caller()?;
     match app::update_person(&ctx.st.db, &caller, id, &person_input(&v)).await {
         Ok(_) => Ok(redirect_ok(&format!("/people/{id}"), "saved")),
@@ -545,19 +545,19 @@ async fn person_edit(ctx: Ctx, Path(id): Path<i64>, Form(v): Form<Fields>) -> Pa
     }
 }
 
-async fn person_archive(ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+async fn person_archive(ctx: Ctx, Id(id): Id) -> PageResult {
     let caller = ctx.caller()?;
     app::set_person_archived(&ctx.st.db, &caller, id, true).await?;
     Ok(redirect_ok(&format!("/people/{id}"), "archived"))
 }
 
-async fn person_restore(ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+async fn person_restore(ctx: Ctx, Id(id): Id) -> PageResult {
     let caller = ctx.caller()?;
     app::set_person_archived(&ctx.st.db, &caller, id, false).await?;
     Ok(redirect_ok(&format!("/people/{id}"), "restored"))
 }
 
-async fn appointment_add(ctx: Ctx, Path(id): Path<i64>, Form(v): Form<Fields>) -> PageResult {
+async fn appointment_add(ctx: Ctx, Id(id): Id, Form(v): Form<Fields>) -> PageResult {
     let caller = ctx.caller()?;
     let g = |k: &str| v.get(k).cloned().unwrap_or_default();
     let input = AppointmentInput {
@@ -577,7 +577,7 @@ async fn appointment_add(ctx: Ctx, Path(id): Path<i64>, Form(v): Form<Fields>) -
     }
 }
 
-async fn appointment_remove(ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+async fn appointment_remove(ctx: Ctx, Id(id): Id) -> PageResult {
     let caller = ctx.caller()?;
     let a = medist_db::org::get_appointment(&ctx.st.db, id).await?;
     app::remove_appointment(&ctx.st.db, &caller, id).await?;
