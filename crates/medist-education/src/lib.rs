@@ -1,0 +1,1 @@
+//! Education context rules: pure functions over plain data, no I/O.

@@ -1,0 +1,1 @@
+//! Research & translation context rules: pure functions over plain data, no I/O.
