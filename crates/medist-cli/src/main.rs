@@ -165,6 +165,32 @@ enum InstitutionsCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Add an institution to a consortium.
+    Add {
+        #[arg(long)]
+        consortium: Option<i64>,
+        #[arg(long)]
+        name_ko: String,
+        #[arg(long)]
+        name_en: String,
+        #[arg(long)]
+        short_name: String,
+        /// university, medical_school, hospital, research_institute, company
+        #[arg(long)]
+        kind: String,
+    },
+    /// Archive an institution (refused while it has people who are not archived).
+    Archive { id: i64 },
+    /// Add a unit (department, center, institute, office, lab) to an institution.
+    AddUnit {
+        institution: i64,
+        #[arg(long)]
+        name_ko: String,
+        #[arg(long)]
+        name_en: String,
+        #[arg(long)]
+        kind: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -197,8 +223,26 @@ enum PeopleCmd {
         #[arg(long)]
         unit: Option<i64>,
     },
+    /// Change a person; fields not given keep their value.
+    Edit {
+        id: i64,
+        #[arg(long)]
+        name_ko: Option<String>,
+        #[arg(long)]
+        name_en: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        orcid: Option<String>,
+        #[arg(long)]
+        institution: Option<i64>,
+        #[arg(long)]
+        unit: Option<i64>,
+    },
     /// Archive a person.
     Archive { id: i64 },
+    /// Restore an archived person.
+    Restore { id: i64 },
     /// Show a person with appointments.
     Show { id: i64 },
 }
@@ -491,6 +535,24 @@ async fn run(cli: Cli, cfg: config::Config) -> Result<()> {
                 );
             }
         }
+        Command::Institutions(InstitutionsCmd::Add { consortium, name_ko, name_en, short_name, kind }) => {
+            let db = open(&cfg).await?;
+            let cid = default_consortium(&db, consortium).await?;
+            let input = medist_core::org::InstitutionInput { name_ko, name_en, short_name, kind };
+            let i = medist_app::org::create_institution(&db, &caller, cid, &input).await.map_err(explain)?;
+            println!("institution {} created: {} / {}", i.id, i.name_ko, i.name_en);
+        }
+        Command::Institutions(InstitutionsCmd::Archive { id }) => {
+            let db = open(&cfg).await?;
+            medist_app::org::archive_institution(&db, &caller, id).await.map_err(explain)?;
+            println!("institution {id} archived");
+        }
+        Command::Institutions(InstitutionsCmd::AddUnit { institution, name_ko, name_en, kind }) => {
+            let db = open(&cfg).await?;
+            let input = medist_core::org::UnitInput { name_ko, name_en, kind };
+            let u = medist_app::org::create_unit(&db, &caller, institution, &input).await.map_err(explain)?;
+            println!("unit {} created: {} / {}", u.id, u.name_ko, u.name_en);
+        }
         Command::Institutions(InstitutionsCmd::List { consortium, json }) => {
             let db = open(&cfg).await?;
             let id = default_consortium(&db, consortium).await?;
@@ -639,6 +701,23 @@ async fn people(db: &Db, caller: &Caller, cmd: PeopleCmd) -> Result<()> {
             };
             let p = app::create_person(db, caller, &input).await.map_err(explain)?;
             println!("person {} created: {} ({})", p.id, p.name_ko, p.name_en);
+        }
+        PeopleCmd::Edit { id, name_ko, name_en, email, orcid, institution, unit } => {
+            let p = medist_db::org::get_person(db, id).await.map_err(store)?;
+            let input = PersonInput {
+                name_ko: name_ko.unwrap_or(p.name_ko),
+                name_en: name_en.unwrap_or(p.name_en),
+                email: email.unwrap_or(p.email),
+                orcid: orcid.or(p.orcid).unwrap_or_default(),
+                institution_id: institution.unwrap_or(p.institution_id).to_string(),
+                unit_id: unit.or(p.unit_id).map(|u| u.to_string()).unwrap_or_default(),
+            };
+            let p = app::update_person(db, caller, id, &input).await.map_err(explain)?;
+            println!("person {} updated: {} ({})", p.id, p.name_ko, p.name_en);
+        }
+        PeopleCmd::Restore { id } => {
+            app::set_person_archived(db, caller, id, false).await.map_err(explain)?;
+            println!("person {id} restored");
         }
         PeopleCmd::Archive { id } => {
             app::set_person_archived(db, caller, id, true).await.map_err(explain)?;

@@ -123,6 +123,44 @@ async fn demo_accounts_tokens_backup_restore_and_audit() {
     let o = medist(&url, &["people", "list", "--q", "서연"]);
     assert!(text(&o).contains("0 in all"), "{}", text(&o));
 
+    let o = medist(
+        &url,
+        &[
+            "institutions",
+            "add",
+            "--name-ko",
+            "광주과학기술원 AI대학원",
+            "--name-en",
+            "GIST AI Graduate School",
+            "--short-name",
+            "GIST AI",
+            "--kind",
+            "castle",
+        ],
+    );
+    assert!(!o.status.success() && text(&o).contains("kind: unknown-value"), "{}", text(&o));
+    let o = medist(
+        &url,
+        &[
+            "institutions",
+            "add-unit",
+            "1",
+            "--name-ko",
+            "AI대학원",
+            "--name-en",
+            "Graduate School of AI",
+            "--kind",
+            "department",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let o = medist(&url, &["people", "edit", "2", "--email", "seojun.park@cnu.ac.kr"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = medist(&url, &["people", "list", "--q", "seojun.park@"]);
+    assert!(text(&o).contains("1 in all"), "{}", text(&o));
+    let o = medist(&url, &["institutions", "archive", "1"]);
+    assert!(!o.status.success() && text(&o).contains("institution-has-people"), "{}", text(&o));
+
     let o = medist(&url, &["audit", "verify"]);
     assert!(o.status.success() && text(&o).contains("audit log intact"), "{}", text(&o));
 
