@@ -1,1 +1,15 @@
 //! Education context rules: pure functions over plain data, no I/O.
+//!
+//! - [`credits`]: fixed-point credits (half-credits) and grade points (hundredths).
+//! - [`grades`]: grade scales per institution, minimum-grade checks across scales, GPA.
+//! - [`courses`]: catalog, course equivalences between institutions, completed enrollments.
+//! - [`rules`]: the degree-requirement rule language: parser with line/column errors and a validation pass.
+//! - [`audit`]: the degree audit with optimal course-to-requirement assignment, and what-if runs.
+//! - [`trainee_status`]: trainee state machine, mentor-pair check, overdue milestones.
+
+pub mod audit;
+pub mod courses;
+pub mod credits;
+pub mod grades;
+pub mod rules;
+pub mod trainee_status;
