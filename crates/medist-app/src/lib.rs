@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod error;
+pub mod funding;
 pub mod org;
 
 use medist_core::access::{Action, Actor, Decision, Grant, Resource, Role, Scope, decide};

@@ -70,8 +70,92 @@ enum Command {
     /// The people directory.
     #[command(subcommand)]
     People(PeopleCmd),
+    /// The budget ledger: execution, lines, amendments, expenditures, checks.
+    #[command(subcommand)]
+    Budget(BudgetCmd),
     /// Show the effective configuration (secrets hidden).
     Config,
+}
+
+#[derive(Subcommand)]
+enum BudgetCmd {
+    /// Budget, spending and execution rate by institution, year, source and category, and the checks.
+    Show {
+        #[arg(long)]
+        consortium: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List budget lines.
+    Lines {
+        #[arg(long)]
+        consortium: Option<i64>,
+        #[arg(long)]
+        institution: Option<i64>,
+        #[arg(long)]
+        year: Option<i32>,
+        #[arg(long, default_value_t = 1)]
+        page: u64,
+    },
+    /// Add a budget line.
+    AddLine {
+        #[arg(long)]
+        consortium: Option<i64>,
+        /// msit, mohw or matching
+        #[arg(long)]
+        source: String,
+        #[arg(long)]
+        institution: i64,
+        #[arg(long)]
+        year: i32,
+        /// personnel, student_personnel, research_activity, research_materials, facilities_equipment, student_support, indirect
+        #[arg(long)]
+        category: String,
+        /// Whole won: 300000000, 300,000,000 or 3억
+        #[arg(long, allow_hyphen_values = true)]
+        amount: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Amend a line by a signed amount (e.g. --delta +1억 or --delta=-50,000,000).
+    Amend {
+        line: i64,
+        #[arg(long, allow_hyphen_values = true)]
+        delta: String,
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Record an expenditure with its evidence.
+    Spend {
+        line: i64,
+        #[arg(long, allow_hyphen_values = true)]
+        amount: String,
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        description: String,
+        /// Evidence reference; repeat for several.
+        #[arg(long = "evidence", required = true)]
+        evidence: Vec<String>,
+    },
+    /// Close a line (no more expenditures or amendments).
+    Close { line: i64 },
+    /// Reopen a closed line.
+    Reopen { line: i64 },
+    /// Create or replace a check from a JSON file: {"code", "name_ko", "name_en", "check"}.
+    SetCheck {
+        file: PathBuf,
+        #[arg(long)]
+        consortium: Option<i64>,
+    },
+    /// Delete a check by its code.
+    DeleteCheck {
+        code: String,
+        #[arg(long)]
+        consortium: Option<i64>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -566,6 +650,7 @@ async fn run(cli: Cli, cfg: config::Config) -> Result<()> {
             }
         }
         Command::People(cmd) => people(&open(&cfg).await?, &caller, cmd).await?,
+        Command::Budget(cmd) => budget(&open(&cfg).await?, &caller, cmd).await?,
     }
     Ok(())
 }
@@ -726,6 +811,121 @@ async fn people(db: &Db, caller: &Caller, cmd: PeopleCmd) -> Result<()> {
         PeopleCmd::Show { id } => {
             let d = app::get_person(db, caller, id).await.map_err(explain)?;
             println!("{}", serde_json::to_string_pretty(&d)?);
+        }
+    }
+    Ok(())
+}
+
+fn rate(bp: Option<i64>) -> String {
+    bp.map(|b| format!("{}.{}%", b / 100, (b % 100) / 10)).unwrap_or_else(|| "—".into())
+}
+
+async fn budget(db: &Db, caller: &Caller, cmd: BudgetCmd) -> Result<()> {
+    use medist_app::funding as app;
+    use medist_core::locale::{Locale, format_krw};
+    let ko = Locale::Ko;
+    match cmd {
+        BudgetCmd::Show { consortium, json } => {
+            let cid = default_consortium(db, consortium).await?;
+            let o = app::overview(db, caller, cid).await.map_err(explain)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&o)?);
+                return Ok(());
+            }
+            println!(
+                "사업비 / budget {}–{}: {} · 집행 / spent {} · 집행률 / rate {}",
+                o.period_start_year,
+                o.period_end_year,
+                format_krw(o.total.budget_krw, ko),
+                format_krw(o.total.spent_krw, ko),
+                rate(o.total.rate_bp)
+            );
+            for (title, rows) in [
+                ("기관별 / by institution", &o.by_institution),
+                ("연차별 / by year", &o.by_year),
+                ("재원별 / by source", &o.by_source),
+                ("비목별 / by category", &o.by_category),
+            ] {
+                println!("\n{title}");
+                for r in rows {
+                    println!(
+                        "  {:<44} {:>16} {:>16} {:>7}",
+                        r.label_ko,
+                        format_krw(r.budget_krw, ko),
+                        format_krw(r.spent_krw, ko),
+                        rate(r.rate_bp)
+                    );
+                }
+            }
+            println!("\n점검 기준 / checks");
+            for c in &o.constraints {
+                println!("  [{}] {} — {}", if c.passed { "pass" } else { "FAIL" }, c.name_ko, c.detail);
+            }
+        }
+        BudgetCmd::Lines { consortium, institution, year, page } => {
+            let cid = default_consortium(db, consortium).await?;
+            let f = app::LineFilter { institution_id: institution, year, ..Default::default() };
+            let p = app::list_lines(db, caller, cid, &f, Page::new(Some(page), Some(100))).await.map_err(explain)?;
+            for r in &p.items {
+                println!(
+                    "{:>5}  inst {:>3}  {}  {:<8} {:<20} {:>18} {:>18} {:>7}{}",
+                    r.line.id,
+                    r.line.institution_id,
+                    r.line.year,
+                    r.line.source,
+                    r.line.category,
+                    medist_core::locale::format_krw_exact(r.current_krw, ko),
+                    medist_core::locale::format_krw_exact(r.spent_krw, ko),
+                    rate(r.rate_bp),
+                    if r.line.closed { " (closed)" } else { "" }
+                );
+            }
+            println!("{} in all · page {} of {}", p.total, p.page, p.pages());
+        }
+        BudgetCmd::AddLine { consortium, source, institution, year, category, amount, note } => {
+            let cid = default_consortium(db, consortium).await?;
+            let input = app::LineInput {
+                source,
+                institution_id: institution.to_string(),
+                year: year.to_string(),
+                category,
+                amount,
+                note,
+            };
+            let l = app::create_line(db, caller, cid, &input).await.map_err(explain)?;
+            println!("budget line {} created: {} won", l.id, l.original_krw);
+        }
+        BudgetCmd::Amend { line, delta, date, reason } => {
+            let a = app::amend_line(db, caller, line, &app::AmendmentInput { delta, date, reason })
+                .await
+                .map_err(explain)?;
+            println!("line {line} amended by {} won", a.delta_krw);
+        }
+        BudgetCmd::Spend { line, amount, date, description, evidence } => {
+            let input = app::ExpenditureInput { date, amount, description, evidence: evidence.join("\n") };
+            let e = app::add_expenditure(db, caller, line, &input).await.map_err(explain)?;
+            println!("expenditure {} of {} won recorded on line {line}", e.id, e.amount_krw);
+        }
+        BudgetCmd::Close { line } => {
+            app::set_line_closed(db, caller, line, true).await.map_err(explain)?;
+            println!("line {line} closed");
+        }
+        BudgetCmd::Reopen { line } => {
+            app::set_line_closed(db, caller, line, false).await.map_err(explain)?;
+            println!("line {line} reopened");
+        }
+        BudgetCmd::SetCheck { file, consortium } => {
+            let cid = default_consortium(db, consortium).await?;
+            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let c: medist_funding::constraints::Constraint = serde_json::from_str(&text)
+                .map_err(|e| anyhow!("{}: line {}, column {}: {e}", file.display(), e.line(), e.column()))?;
+            let m = app::put_constraint(db, caller, cid, &c).await.map_err(explain)?;
+            println!("check {} saved", m.code);
+        }
+        BudgetCmd::DeleteCheck { code, consortium } => {
+            let cid = default_consortium(db, consortium).await?;
+            app::delete_constraint(db, caller, cid, &code).await.map_err(explain)?;
+            println!("check {code} deleted");
         }
     }
     Ok(())

@@ -161,6 +161,103 @@ async fn demo_accounts_tokens_backup_restore_and_audit() {
     let o = medist(&url, &["institutions", "archive", "1"]);
     assert!(!o.status.success() && text(&o).contains("institution-has-people"), "{}", text(&o));
 
+    let o = medist(&url, &["budget", "show"]);
+    let t = text(&o);
+    assert!(o.status.success() && t.contains("194억 원") && t.contains("[pass] 정부출연금 총액 166억 원 이하"), "{t}");
+    let o = medist(
+        &url,
+        &[
+            "budget",
+            "add-line",
+            "--source",
+            "msit",
+            "--institution",
+            "1",
+            "--year",
+            "2031",
+            "--category",
+            "personnel",
+            "--amount",
+            "1억",
+        ],
+    );
+    assert!(!o.status.success() && text(&o).contains("year-outside-period"), "{}", text(&o));
+    let o = medist(
+        &url,
+        &[
+            "budget",
+            "add-line",
+            "--source",
+            "msit",
+            "--institution",
+            "1",
+            "--year",
+            "2027",
+            "--category",
+            "personnel",
+            "--amount",
+            "-5",
+        ],
+    );
+    assert!(!o.status.success() && text(&o).contains("amount: amount-negative"), "{}", text(&o));
+    let o = medist(
+        &url,
+        &[
+            "budget",
+            "add-line",
+            "--source",
+            "matching",
+            "--institution",
+            "1",
+            "--year",
+            "2027",
+            "--category",
+            "student_support",
+            "--amount",
+            "1억 2,000만",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let id: String = text(&o).split_whitespace().nth(2).unwrap().to_string();
+    let o = medist(
+        &url,
+        &[
+            "budget",
+            "spend",
+            &id,
+            "--amount",
+            "2억",
+            "--date",
+            "2027-03-02",
+            "--description",
+            "장학금",
+            "--evidence",
+            "SCH-1",
+        ],
+    );
+    assert!(!o.status.success() && text(&o).contains("overspend"), "{}", text(&o));
+    let o = medist(
+        &url,
+        &[
+            "budget",
+            "spend",
+            &id,
+            "--amount",
+            "20,000,000",
+            "--date",
+            "2027-03-02",
+            "--description",
+            "장학금",
+            "--evidence",
+            "SCH-1",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let o = medist(&url, &["budget", "amend", &id, "--delta=-110,000,000", "--date", "2027-04-01", "--reason", "감액"]);
+    assert!(!o.status.success() && text(&o).contains("below-spent"), "{}", text(&o));
+    let o = medist(&url, &["budget", "show"]);
+    assert!(text(&o).contains("[FAIL] 총 사업비 194억 원"), "the added line breaks the program total: {}", text(&o));
+
     let o = medist(&url, &["audit", "verify"]);
     assert!(o.status.success() && text(&o).contains("audit log intact"), "{}", text(&o));
 

@@ -149,6 +149,17 @@ pub enum Resource {
     AuditLog,
     /// The actor's own account: password, language, API tokens.
     OwnAccount,
+    /// The budget ledger of a consortium. `institution_id` is the line's institution (for
+    /// expenditures: the institution that spends).
+    Budget {
+        consortium_id: i64,
+        institution_id: Option<i64>,
+    },
+    /// An expenditure recorded against a budget line of `institution_id`.
+    Expenditure {
+        consortium_id: i64,
+        institution_id: i64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -248,6 +259,21 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Decision {
         (Resource::Accounts, _) => false,
         (Resource::AuditLog, Action::Read) => actor.has_role(Role::ProgramOffice),
         (Resource::AuditLog, _) => false,
+        (Resource::Budget { consortium_id, .. }, Action::Read) => {
+            [Role::ProgramOffice, Role::InstitutionCoordinator, Role::Reviewer]
+                .into_iter()
+                .any(|r| actor.holds_in(r, Some(consortium_id)))
+        }
+        (Resource::Budget { consortium_id, .. }, _) => actor.holds_in(Role::ProgramOffice, Some(consortium_id)),
+        (Resource::Expenditure { consortium_id, .. }, Action::Read) => {
+            [Role::ProgramOffice, Role::InstitutionCoordinator, Role::Reviewer]
+                .into_iter()
+                .any(|r| actor.holds_in(r, Some(consortium_id)))
+        }
+        (Resource::Expenditure { consortium_id, institution_id }, _) => {
+            actor.holds_in(Role::ProgramOffice, Some(consortium_id))
+                || actor.coordinates(Some(consortium_id), Some(institution_id))
+        }
     };
     if ok { Decision::Allow } else { Decision::Deny("forbidden") }
 }
@@ -338,6 +364,28 @@ mod tests {
         assert!(!decide(&a, Action::Read, Resource::Program).allowed());
         assert!(!decide(&a, Action::Read, Resource::Consortium { consortium_id: C }).allowed());
         assert!(decide(&a, Action::Update, Resource::OwnAccount).allowed());
+    }
+
+    #[test]
+    fn budget_is_managed_by_the_program_office_and_spent_by_coordinators() {
+        let budget = Resource::Budget { consortium_id: C, institution_id: Some(GIST) };
+        let spend_gist = Resource::Expenditure { consortium_id: C, institution_id: GIST };
+        let spend_cnuh = Resource::Expenditure { consortium_id: C, institution_id: CNUH };
+        let po = actor(Role::ProgramOffice, Some(C), None);
+        assert!(decide(&po, Action::Update, budget).allowed());
+        assert!(decide(&po, Action::Create, spend_cnuh).allowed());
+        let coord = actor(Role::InstitutionCoordinator, Some(C), Some(GIST));
+        assert!(decide(&coord, Action::Read, budget).allowed());
+        assert!(!decide(&coord, Action::Update, budget).allowed());
+        assert!(decide(&coord, Action::Create, spend_gist).allowed());
+        assert!(!decide(&coord, Action::Create, spend_cnuh).allowed());
+        let reviewer = actor(Role::Reviewer, Some(C), None);
+        assert!(decide(&reviewer, Action::Read, budget).allowed());
+        assert!(!decide(&reviewer, Action::Create, spend_gist).allowed());
+        let faculty = actor(Role::Faculty, Some(C), None);
+        assert!(!decide(&faculty, Action::Read, budget).allowed());
+        let other = actor(Role::ProgramOffice, Some(OTHER_C), None);
+        assert!(!decide(&other, Action::Read, budget).allowed());
     }
 
     #[test]

@@ -30,13 +30,17 @@ macro_rules! for_each_table {
         $m!(app_user, $($arg)*);
         $m!(role_grant, $($arg)*);
         $m!(api_token, $($arg)*);
+        $m!(budget_line, $($arg)*);
+        $m!(budget_amendment, $($arg)*);
+        $m!(expenditure, $($arg)*);
+        $m!(budget_constraint, $($arg)*);
         $m!(audit_log, $($arg)*);
         $m!(audit_head, $($arg)*);
     };
 }
 
 /// Tables whose primary key is a sequence on PostgreSQL.
-const SERIAL_TABLES: [&str; 10] = [
+const SERIAL_TABLES: [&str; 14] = [
     "program",
     "ministry",
     "consortium",
@@ -47,6 +51,10 @@ const SERIAL_TABLES: [&str; 10] = [
     "app_user",
     "role_grant",
     "api_token",
+    "budget_line",
+    "budget_amendment",
+    "expenditure",
+    "budget_constraint",
 ];
 
 #[derive(Debug, Clone, Default, serde::Serialize)]

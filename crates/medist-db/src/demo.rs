@@ -9,8 +9,12 @@ use serde_json::json;
 
 use crate::accounts::{hash_password, random_password};
 use crate::audit::record;
-use crate::entities::{app_user, appointment, consortium, institution, ministry, person, program, role_grant, unit};
+use crate::entities::{
+    app_user, appointment, budget_constraint, budget_line, consortium, expenditure, institution, ministry, person,
+    program, role_grant, unit,
+};
 use crate::{Db, StoreError, Who, now};
+use medist_funding::ledger::Category;
 
 pub const DEMO_DOMAIN: &str = "miracle.example";
 
@@ -234,6 +238,66 @@ pub async fn load(db: &Db, who: &Who) -> Result<DemoSummary, StoreError> {
         .await?;
         audit_created(&txn, who, "appointment", a.id, &a).await?;
         faculty_ids.push(p.id);
+    }
+
+    // The budget: an illustrative split (sample) that respects the seed totals exactly, the seed's
+    // constraints as checks, and some sample expenditures in the first program year.
+    let inst_ids = [insts[0].id, insts[1].id, insts[2].id, insts[3].id];
+    let lines = medist_funding::split::miracle_demo_lines(inst_ids, 2026, 5);
+    for l in &lines {
+        let m = budget_line::ActiveModel {
+            consortium_id: Set(cons.id),
+            source: Set(l.source.code().into()),
+            institution_id: Set(l.institution_id),
+            year: Set(l.year),
+            category: Set(l.category.code().into()),
+            original_krw: Set(l.original.0),
+            closed: Set(false),
+            note: Set("샘플 배분 (illustrative split)".into()),
+            is_sample: Set(true),
+            created_at: Set(t),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        audit_created(&txn, who, "budget_line", m.id, &m).await?;
+        let share = match l.category {
+            Category::Personnel => 45,
+            Category::StudentPersonnel => 50,
+            Category::ResearchActivity => 30,
+            Category::ResearchMaterials => 20,
+            _ => 0,
+        };
+        if l.year == 2026 && share > 0 {
+            let e = expenditure::ActiveModel {
+                line_id: Set(m.id),
+                date: Set(NaiveDate::from_ymd_opt(2026, 6, 30).expect("a valid date")),
+                amount_krw: Set(l.original.0 * share / 100),
+                description: Set("샘플 집행 (sample expenditure)".into()),
+                evidence: Set(format!("SAMPLE-2026-{:04}", m.id)),
+                is_sample: Set(true),
+                created_by: Set(who.label.clone()),
+                created_at: Set(t),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+            audit_created(&txn, who, "expenditure", e.id, &e).await?;
+        }
+    }
+    for c in medist_funding::constraints::miracle_constraints(insts[0].id) {
+        let m = budget_constraint::ActiveModel {
+            consortium_id: Set(cons.id),
+            code: Set(c.code.clone()),
+            name_ko: Set(c.name_ko.clone()),
+            name_en: Set(c.name_en.clone()),
+            definition: Set(serde_json::to_string(&c.check).map_err(|e| StoreError::Config(e.to_string()))?),
+            created_at: Set(t),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        audit_created(&txn, who, "budget_constraint", m.id, &m).await?;
     }
 
     // Demo accounts, one per role, all with one random password shown once.

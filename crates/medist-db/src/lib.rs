@@ -9,6 +9,7 @@ pub mod backup;
 pub mod demo;
 pub mod entities;
 pub mod error;
+pub mod funding;
 pub mod migration;
 pub mod org;
 pub mod page;

@@ -242,3 +242,44 @@ async fn backup_restores_into_an_empty_database_and_refuses_a_bad_file() {
         backup::restore(&t3.db, std::io::Cursor::new(b"hello\n".to_vec()), "x.jsonl").await.unwrap_err().to_string();
     assert!(err.contains("x.jsonl:1"), "{err}");
 }
+
+#[tokio::test]
+async fn parallel_expenditures_never_overspend_a_line() {
+    use medist_db::funding::{self, NewExpenditure};
+    use medist_funding::Krw;
+    let t = testing::fresh().await.unwrap();
+    let s = demo::load(&t.db, &who()).await.unwrap();
+    let (lines, ledger) = funding::load_ledger(&t.db.conn, s.consortium_id).await.unwrap();
+    let line = lines.iter().find(|l| l.year == 2026 && ledger.spent(l.id).0 == 0).unwrap().clone();
+    let budget = ledger.current(line.id).0;
+    // Ten requests for 30% each: at most three can fit.
+    let each = budget * 3 / 10;
+    let other = t.second_pool().await.unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..10 {
+        let db = if i % 2 == 0 { t.db.clone() } else { other.clone() };
+        let id = line.id;
+        tasks.push(tokio::spawn(async move {
+            let n = NewExpenditure {
+                date: chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
+                amount: Krw(each),
+                description: format!("request {i}"),
+                evidence: vec![format!("EV-{i}")],
+            };
+            funding::add_expenditure(&db, &Who::system("worker"), id, n, false).await
+        }));
+    }
+    let mut ok = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(_) => ok += 1,
+            Err(StoreError::Conflict { code: "overspend", .. }) => {}
+            Err(e) => panic!("unexpected error: {e}"),
+        }
+    }
+    assert_eq!(ok, 3);
+    let (_, after) = funding::load_ledger(&t.db.conn, s.consortium_id).await.unwrap();
+    assert!(after.spent(line.id).0 <= budget);
+    assert_eq!(after.spent(line.id).0, each * 3);
+    assert!(audit::verify(&t.db).await.unwrap().broken.is_none());
+}

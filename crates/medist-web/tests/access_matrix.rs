@@ -40,6 +40,7 @@ fn allowed(spec: &str) -> BTreeSet<&'static str> {
         "CNUH" => &["admin", "office", "coord_cnuh"],
         "CNUH+SELF" => &["admin", "office", "coord_cnuh", "clinician"],
         "COORDS" => &["admin", "office", "coord_gist", "coord_cnuh"],
+        "BUDGET" => &["admin", "office", "coord_gist", "coord_cnuh", "reviewer"],
         other => panic!("unknown group {other}"),
     };
     list.iter().copied().collect()
@@ -132,6 +133,10 @@ async fn every_route_for_every_role() {
     .await
     .unwrap()
     .id;
+    let (lines, _) = medist_db::funding::load_ledger(&app.db.conn, c).await.unwrap();
+    let gist_line = lines.iter().find(|l| l.institution_id == gist && l.year == 2026).unwrap().id;
+    let close_line = lines.iter().find(|l| l.institution_id == gist && l.year == 2030).unwrap().id;
+    let close_line_api = lines.iter().find(|l| l.institution_id == cnuh && l.year == 2030).unwrap().id;
     let empty_person =
         |inst: i64| json!({"name_ko": "", "name_en": "", "email": "", "institution_id": inst.to_string()});
     let empty_inst = json!({"name_ko": "", "name_en": "", "short_name": "", "kind": ""});
@@ -515,6 +520,123 @@ async fn every_route_for_every_role() {
             path: "/api/v1/audit/verify".into(),
             body: Body::None,
             who: "ADMIN",
+        },
+        // budget
+        Case { method: "GET", pattern: "/budget", path: "/budget".into(), body: Body::None, who: "BUDGET" },
+        Case { method: "GET", pattern: "/budget/lines", path: "/budget/lines".into(), body: Body::None, who: "BUDGET" },
+        Case {
+            method: "POST",
+            pattern: "/budget/lines",
+            path: "/budget/lines".into(),
+            body: f(&[("amount", "")]),
+            who: "PO",
+        },
+        Case {
+            method: "GET",
+            pattern: "/budget/lines/{id}",
+            path: format!("/budget/lines/{gist_line}"),
+            body: Body::None,
+            who: "BUDGET",
+        },
+        Case {
+            method: "POST",
+            pattern: "/budget/lines/{id}/amend",
+            path: format!("/budget/lines/{gist_line}/amend"),
+            body: f(&[("delta", "")]),
+            who: "PO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/budget/lines/{id}/expenditures",
+            path: format!("/budget/lines/{gist_line}/expenditures"),
+            body: f(&[("amount", "")]),
+            who: "GIST",
+        },
+        Case {
+            method: "POST",
+            pattern: "/budget/lines/{id}/close",
+            path: format!("/budget/lines/{close_line}/close"),
+            body: Body::None,
+            who: "PO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/budget/lines/{id}/reopen",
+            path: format!("/budget/lines/{close_line}/reopen"),
+            body: Body::None,
+            who: "PO",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia/{id}/budget",
+            path: format!("/api/v1/consortia/{c}/budget"),
+            body: Body::None,
+            who: "BUDGET",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia/{id}/budget/lines",
+            path: format!("/api/v1/consortia/{c}/budget/lines"),
+            body: Body::None,
+            who: "BUDGET",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/consortia/{id}/budget/lines",
+            path: format!("/api/v1/consortia/{c}/budget/lines"),
+            body: Body::Json(json!({"source": "", "institution_id": "", "year": "", "category": "", "amount": ""})),
+            who: "PO",
+        },
+        Case {
+            method: "PUT",
+            pattern: "/api/v1/consortia/{id}/budget/constraints/{code}",
+            path: format!("/api/v1/consortia/{c}/budget/constraints/x"),
+            body: Body::Json(
+                json!({"name_ko": "", "name_en": "", "check": {"kind": "amount", "of": {}, "comparison": "at_most", "target": 1}}),
+            ),
+            who: "PO",
+        },
+        Case {
+            method: "DELETE",
+            pattern: "/api/v1/consortia/{id}/budget/constraints/{code}",
+            path: format!("/api/v1/consortia/{c}/budget/constraints/none"),
+            body: Body::None,
+            who: "PO",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/budget/lines/{id}",
+            path: format!("/api/v1/budget/lines/{gist_line}"),
+            body: Body::None,
+            who: "BUDGET",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/budget/lines/{id}/amendments",
+            path: format!("/api/v1/budget/lines/{gist_line}/amendments"),
+            body: Body::Json(json!({"delta": "", "date": "", "reason": ""})),
+            who: "PO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/budget/lines/{id}/expenditures",
+            path: format!("/api/v1/budget/lines/{gist_line}/expenditures"),
+            body: Body::Json(json!({"date": "", "amount": "", "description": "", "evidence": ""})),
+            who: "GIST",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/budget/lines/{id}/close",
+            path: format!("/api/v1/budget/lines/{close_line_api}/close"),
+            body: Body::None,
+            who: "PO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/budget/lines/{id}/reopen",
+            path: format!("/api/v1/budget/lines/{close_line_api}/reopen"),
+            body: Body::None,
+            who: "PO",
         },
         // last: these change accounts
         Case {

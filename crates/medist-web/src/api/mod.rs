@@ -4,6 +4,7 @@
 
 mod accounts;
 mod audit;
+mod funding;
 mod org;
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
@@ -24,7 +25,12 @@ use crate::error::ApiError;
 pub type ApiResult<T> = Result<Json<T>, ApiError>;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(org::routes()).merge(accounts::routes()).merge(audit::routes()).fallback(not_found)
+    Router::new()
+        .merge(org::routes())
+        .merge(accounts::routes())
+        .merge(audit::routes())
+        .merge(funding::routes())
+        .fallback(not_found)
 }
 
 async fn not_found() -> ApiError {
@@ -43,6 +49,8 @@ async fn not_found() -> ApiError {
         accounts::me, accounts::list_users, accounts::create_user, accounts::grant, accounts::revoke,
         accounts::list_tokens, accounts::create_token, accounts::revoke_token, accounts::change_password,
         audit::list, audit::verify,
+        funding::overview, funding::list_lines, funding::create_line, funding::get_line, funding::amend_line,
+        funding::add_expenditure, funding::close_line, funding::reopen_line, funding::put_constraint, funding::delete_constraint,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&BearerAuth),

@@ -4,6 +4,7 @@
 mod account;
 mod admin;
 mod forms;
+mod funding;
 mod org;
 mod session;
 
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .merge(session::routes())
         .merge(org::routes())
         .merge(admin::routes())
+        .merge(funding::routes())
         .merge(account::routes())
 }
 
@@ -93,7 +95,10 @@ impl Layout {
         if let Some(a) = auth {
             let home_consortium = a.actor.grants.iter().find_map(|g| g.consortium_id);
             let can = |action, res| decide(&a.actor, action, res).allowed();
-            let items: [(&'static str, &str, bool); 6] = [
+            let budget = home_consortium
+                .map(|c| can(Action::Read, Resource::Budget { consortium_id: c, institution_id: None }))
+                .unwrap_or_else(|| a.actor.has_role(medist_core::access::Role::Admin));
+            let items: [(&'static str, &str, bool); 7] = [
                 ("/consortium", "nav-consortium", can(Action::Read, Resource::Program)),
                 ("/institutions", "nav-institutions", can(Action::Read, Resource::Program)),
                 (
@@ -104,6 +109,7 @@ impl Layout {
                         Resource::Person { consortium_id: home_consortium, institution_id: None, person_id: None },
                     ),
                 ),
+                ("/budget", "nav-budget", budget),
                 ("/admin/users", "nav-users", can(Action::Read, Resource::Accounts)),
                 ("/admin/audit", "nav-audit", can(Action::Read, Resource::AuditLog)),
                 ("/account", "nav-account", true),
