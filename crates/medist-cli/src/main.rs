@@ -817,7 +817,7 @@ async fn people(db: &Db, caller: &Caller, cmd: PeopleCmd) -> Result<()> {
 }
 
 fn rate(bp: Option<i64>) -> String {
-    bp.map(|b| format!("{}.{}%", b / 100, (b % 100) / 10)).unwrap_or_else(|| "—".into())
+    bp.map(medist_core::locale::format_rate_bp).unwrap_or_else(|| "—".into())
 }
 
 async fn budget(db: &Db, caller: &Caller, cmd: BudgetCmd) -> Result<()> {

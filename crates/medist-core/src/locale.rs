@@ -106,6 +106,12 @@ pub fn format_krw_exact(amount: i64, locale: Locale) -> String {
     }
 }
 
+/// A rate in basis points (1 % = 100 bp) as a percentage rounded to one decimal: 3976 → `39.8%`.
+pub fn format_rate_bp(bp: i64) -> String {
+    let tenths = (bp + 5).div_euclid(10);
+    format!("{}.{}%", tenths.div_euclid(10), tenths.rem_euclid(10))
+}
+
 const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /// `2026년 3월 1일` / `1 Mar 2026`.
@@ -148,6 +154,14 @@ mod tests {
         assert_eq!(group_thousands(0), "0");
         assert_eq!(group_thousands(-1234), "-1,234");
         assert_eq!(group_thousands(100), "100");
+    }
+
+    #[test]
+    fn rates() {
+        assert_eq!(format_rate_bp(3976), "39.8%");
+        assert_eq!(format_rate_bp(10_000), "100.0%");
+        assert_eq!(format_rate_bp(5), "0.1%");
+        assert_eq!(format_rate_bp(4), "0.0%");
     }
 
     #[test]

@@ -41,9 +41,9 @@ async fn home(ctx: &Ctx, caller: &Caller) -> Result<i64, AppError> {
     medist_app::org::home_consortium(&ctx.st.db, caller).await?.ok_or(AppError::Forbidden("no-consortium"))
 }
 
-/// Execution rate as a percentage with one decimal, and the bar width (0–100).
+/// A rate in basis points as a percentage rounded to one decimal, or a dash when there is none.
 pub fn rate_text(bp: &Option<i64>) -> String {
-    bp.map(|b| format!("{}.{}%", b / 100, (b % 100) / 10)).unwrap_or_else(|| "—".into())
+    bp.map(medist_core::locale::format_rate_bp).unwrap_or_else(|| "—".into())
 }
 
 #[derive(Template)]
