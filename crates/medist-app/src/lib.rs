@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod education;
 pub mod error;
 pub mod funding;
 pub mod org;

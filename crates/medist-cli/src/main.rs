@@ -70,11 +70,46 @@ enum Command {
     /// The people directory.
     #[command(subcommand)]
     People(PeopleCmd),
+    /// A trainee's degree audit (졸업요건 심사): TRAINEE is a trainee id or the trainee's e-mail.
+    AuditDegree {
+        trainee: String,
+        /// Audit against another program's rules (가상 심사), by program code.
+        #[arg(long)]
+        what_if: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Trainees.
+    #[command(subcommand)]
+    Trainees(TraineesCmd),
     /// The budget ledger: execution, lines, amendments, expenditures, checks.
     #[command(subcommand)]
     Budget(BudgetCmd),
     /// Show the effective configuration (secrets hidden).
     Config,
+}
+
+#[derive(Subcommand)]
+enum TraineesCmd {
+    /// List trainees with their overdue milestones.
+    List {
+        #[arg(long)]
+        consortium: Option<i64>,
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        track: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Move a trainee to another status (the status machine decides what is allowed).
+    Status {
+        trainee: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -651,6 +686,53 @@ async fn run(cli: Cli, cfg: config::Config) -> Result<()> {
         }
         Command::People(cmd) => people(&open(&cfg).await?, &caller, cmd).await?,
         Command::Budget(cmd) => budget(&open(&cfg).await?, &caller, cmd).await?,
+        Command::AuditDegree { trainee, what_if, json } => {
+            let db = open(&cfg).await?;
+            let id = trainee_id(&db, &trainee).await?;
+            let a = medist_app::education::degree_audit(&db, &caller, id, what_if.as_deref()).await.map_err(explain)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&a.report)?);
+            } else {
+                print!("{}", a.text);
+            }
+        }
+        Command::Trainees(TraineesCmd::List { consortium, status, track, json }) => {
+            let db = open(&cfg).await?;
+            let cid = default_consortium(&db, consortium).await?;
+            let f = medist_db::education::TraineeFilter { status, track, ..Default::default() };
+            let p = medist_app::education::list_trainees(
+                &db,
+                &caller,
+                cid,
+                f,
+                Page::new(Some(1), Some(500)),
+                chrono::Utc::now().date_naive(),
+            )
+            .await
+            .map_err(explain)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&p)?);
+            } else {
+                for r in &p.items {
+                    let overdue = if r.overdue_milestones > 0 {
+                        format!("  {} overdue", r.overdue_milestones)
+                    } else {
+                        String::new()
+                    };
+                    println!(
+                        "{:>4}  {:<8} {:<18} {:<10} {:<22} {}{}",
+                        r.trainee.id, r.name_ko, r.name_en, r.program_code, r.trainee.track, r.trainee.status, overdue
+                    );
+                }
+                println!("{} in all", p.total);
+            }
+        }
+        Command::Trainees(TraineesCmd::Status { trainee, to, reason }) => {
+            let db = open(&cfg).await?;
+            let id = trainee_id(&db, &trainee).await?;
+            let t = medist_app::education::change_status(&db, &caller, id, &to, &reason).await.map_err(explain)?;
+            println!("trainee {} is now {}", t.id, t.status);
+        }
     }
     Ok(())
 }
@@ -929,4 +1011,23 @@ async fn budget(db: &Db, caller: &Caller, cmd: BudgetCmd) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// A trainee by id, or by the e-mail of the trainee's person record.
+async fn trainee_id(db: &Db, arg: &str) -> Result<i64> {
+    if let Ok(id) = arg.parse::<i64>() {
+        return Ok(id);
+    }
+    let p = medist_db::org::person_by_email(db, arg)
+        .await
+        .map_err(store)?
+        .ok_or_else(|| anyhow!("no person with the e-mail '{arg}'"))?;
+    let c = default_consortium(db, None).await?;
+    medist_db::education::list_trainees(db, c, &Default::default(), chrono::Utc::now().date_naive())
+        .await
+        .map_err(store)?
+        .into_iter()
+        .find(|r| r.trainee.person_id == p.id)
+        .map(|r| r.trainee.id)
+        .ok_or_else(|| anyhow!("{arg} is not a trainee"))
 }

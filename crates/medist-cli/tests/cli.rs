@@ -161,6 +161,16 @@ async fn demo_accounts_tokens_backup_restore_and_audit() {
     let o = medist(&url, &["institutions", "archive", "1"]);
     assert!(!o.status.success() && text(&o).contains("institution-has-people"), "{}", text(&o));
 
+    let o = medist(&url, &["audit-degree", "trainee01.sample@miracle.example"]);
+    let t = text(&o);
+    assert!(o.status.success() && t.contains("as BSE7201 by equivalence") && t.contains("result: NOT MET"), "{t}");
+    let o = medist(&url, &["audit-degree", "trainee01.sample@miracle.example", "--what-if", "md_phd"]);
+    assert!(o.status.success() && text(&o).starts_with("WHAT-IF"), "{}", text(&o));
+    let o = medist(&url, &["audit-degree", "nobody@miracle.example"]);
+    assert!(!o.status.success() && text(&o).contains("no person with the e-mail"), "{}", text(&o));
+    let o = medist(&url, &["trainees", "list", "--status", "applicant"]);
+    assert!(o.status.success() && text(&o).contains("applicant"), "{}", text(&o));
+
     let o = medist(&url, &["budget", "show"]);
     let t = text(&o);
     assert!(o.status.success() && t.contains("194억 원") && t.contains("[pass] 정부출연금 총액 166억 원 이하"), "{t}");

@@ -160,6 +160,19 @@ pub enum Resource {
         consortium_id: i64,
         institution_id: i64,
     },
+    /// Degree programs, courses and equivalences of a consortium.
+    Catalog {
+        consortium_id: i64,
+    },
+    /// A trainee's record and degree audit: `person_id` is the trainee, `mentors` the two mentors'
+    /// person ids, `institution_id` the home institution. With `person_id: None` (a list or a new
+    /// trainee) only roles that see every trainee of the institution or consortium are allowed.
+    Trainee {
+        consortium_id: i64,
+        institution_id: i64,
+        person_id: Option<i64>,
+        mentors: [Option<i64>; 2],
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -271,6 +284,22 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Decision {
                 .any(|r| actor.holds_in(r, Some(consortium_id)))
         }
         (Resource::Expenditure { consortium_id, institution_id }, _) => {
+            actor.holds_in(Role::ProgramOffice, Some(consortium_id))
+                || actor.coordinates(Some(consortium_id), Some(institution_id))
+        }
+        (Resource::Catalog { consortium_id }, Action::Read) => actor.member_of(Some(consortium_id)),
+        (Resource::Catalog { consortium_id }, _) => actor.holds_in(Role::ProgramOffice, Some(consortium_id)),
+        (Resource::Trainee { consortium_id, institution_id, person_id, mentors }, Action::Read) => {
+            let me = actor.person_id;
+            actor.holds_in(Role::ProgramOffice, Some(consortium_id))
+                || actor.coordinates(Some(consortium_id), Some(institution_id))
+                || (me.is_some() && person_id == me && actor.member_of(Some(consortium_id)))
+                || (me.is_some()
+                    && person_id.is_some()
+                    && mentors.contains(&me)
+                    && actor.member_of(Some(consortium_id)))
+        }
+        (Resource::Trainee { consortium_id, institution_id, .. }, _) => {
             actor.holds_in(Role::ProgramOffice, Some(consortium_id))
                 || actor.coordinates(Some(consortium_id), Some(institution_id))
         }
@@ -386,6 +415,33 @@ mod tests {
         assert!(!decide(&faculty, Action::Read, budget).allowed());
         let other = actor(Role::ProgramOffice, Some(OTHER_C), None);
         assert!(!decide(&other, Action::Read, budget).allowed());
+    }
+
+    #[test]
+    fn trainees_are_seen_by_themselves_their_mentors_their_coordinator_and_the_office() {
+        let record = |person: Option<i64>| Resource::Trainee {
+            consortium_id: C,
+            institution_id: GIST,
+            person_id: person,
+            mentors: [Some(200), Some(201)],
+        };
+        let trainee = Actor { person_id: Some(300), ..actor(Role::Trainee, Some(C), None) };
+        assert!(decide(&trainee, Action::Read, record(Some(300))).allowed());
+        assert!(!decide(&trainee, Action::Read, record(Some(301))).allowed());
+        assert!(!decide(&trainee, Action::Update, record(Some(300))).allowed());
+        let mentor = Actor { person_id: Some(201), ..actor(Role::Faculty, Some(C), None) };
+        assert!(decide(&mentor, Action::Read, record(Some(300))).allowed());
+        let other_faculty = Actor { person_id: Some(202), ..actor(Role::Faculty, Some(C), None) };
+        assert!(!decide(&other_faculty, Action::Read, record(Some(300))).allowed());
+        assert!(!decide(&other_faculty, Action::Read, record(None)).allowed());
+        let coord = actor(Role::InstitutionCoordinator, Some(C), Some(GIST));
+        assert!(decide(&coord, Action::Update, record(Some(300))).allowed());
+        let coord_other = actor(Role::InstitutionCoordinator, Some(C), Some(CNUH));
+        assert!(!decide(&coord_other, Action::Read, record(Some(300))).allowed());
+        let reviewer = actor(Role::Reviewer, Some(C), None);
+        assert!(!decide(&reviewer, Action::Read, record(Some(300))).allowed(), "reviewers see aggregates only");
+        assert!(decide(&reviewer, Action::Read, Resource::Catalog { consortium_id: C }).allowed());
+        assert!(!decide(&coord, Action::Update, Resource::Catalog { consortium_id: C }).allowed());
     }
 
     #[test]

@@ -34,13 +34,21 @@ macro_rules! for_each_table {
         $m!(budget_amendment, $($arg)*);
         $m!(expenditure, $($arg)*);
         $m!(budget_constraint, $($arg)*);
+        $m!(degree_program, $($arg)*);
+        $m!(course, $($arg)*);
+        $m!(course_equivalence, $($arg)*);
+        $m!(trainee, $($arg)*);
+        $m!(trainee_status_change, $($arg)*);
+        $m!(enrollment, $($arg)*);
+        $m!(milestone, $($arg)*);
+        $m!(degree_exception, $($arg)*);
         $m!(audit_log, $($arg)*);
         $m!(audit_head, $($arg)*);
     };
 }
 
 /// Tables whose primary key is a sequence on PostgreSQL.
-const SERIAL_TABLES: [&str; 14] = [
+const SERIAL_TABLES: [&str; 22] = [
     "program",
     "ministry",
     "consortium",
@@ -55,6 +63,14 @@ const SERIAL_TABLES: [&str; 14] = [
     "budget_amendment",
     "expenditure",
     "budget_constraint",
+    "degree_program",
+    "course",
+    "course_equivalence",
+    "trainee",
+    "trainee_status_change",
+    "enrollment",
+    "milestone",
+    "degree_exception",
 ];
 
 #[derive(Debug, Clone, Default, serde::Serialize)]

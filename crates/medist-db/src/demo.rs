@@ -10,8 +10,8 @@ use serde_json::json;
 use crate::accounts::{hash_password, random_password};
 use crate::audit::record;
 use crate::entities::{
-    app_user, appointment, budget_constraint, budget_line, consortium, expenditure, institution, ministry, person,
-    program, role_grant, unit,
+    app_user, appointment, budget_constraint, budget_line, consortium, course, course_equivalence, degree_program,
+    enrollment, expenditure, institution, milestone, ministry, person, program, role_grant, trainee, unit,
 };
 use crate::{Db, StoreError, Who, now};
 use medist_funding::ledger::Category;
@@ -128,13 +128,20 @@ pub async fn load(db: &Db, who: &Who) -> Result<DemoSummary, StoreError> {
     .await?;
 
     let mut insts = Vec::new();
-    for (ko, en, short, kind) in [
-        ("광주과학기술원", "Gwangju Institute of Science and Technology", "GIST", "university"),
-        ("전남대학교 의과대학", "Chonnam National University College of Medicine", "CNU Medicine", "medical_school"),
-        ("전남대학교병원", "Chonnam National University Hospital", "CNUH", "hospital"),
-        ("화순전남대학교병원", "Hwasun Chonnam National University Hospital", "Hwasun CNUH", "hospital"),
+    for (ko, en, short, kind, code) in [
+        ("광주과학기술원", "Gwangju Institute of Science and Technology", "GIST", "university", "GIST"),
+        (
+            "전남대학교 의과대학",
+            "Chonnam National University College of Medicine",
+            "CNU Medicine",
+            "medical_school",
+            "CNU_MED",
+        ),
+        ("전남대학교병원", "Chonnam National University Hospital", "CNUH", "hospital", "CNUH"),
+        ("화순전남대학교병원", "Hwasun Chonnam National University Hospital", "Hwasun CNUH", "hospital", "CNUHH"),
     ] {
         let m = institution::ActiveModel {
+            code: Set(code.into()),
             consortium_id: Set(cons.id),
             name_ko: Set(ko.into()),
             name_en: Set(en.into()),
@@ -300,6 +307,8 @@ pub async fn load(db: &Db, who: &Who) -> Result<DemoSummary, StoreError> {
         audit_created(&txn, who, "budget_constraint", m.id, &m).await?;
     }
 
+    let trainee_people = education(&txn, who, cons.id, &insts, &faculty_ids, t).await?;
+
     // Demo accounts, one per role, all with one random password shown once.
     let mut accounts = Vec::new();
     type DemoRole<'a> = (&'a str, &'a str, Role, Option<i64>, Option<i64>);
@@ -308,7 +317,7 @@ pub async fn load(db: &Db, who: &Who) -> Result<DemoSummary, StoreError> {
         ("coordinator.gist", "GIST 기관 담당자 (샘플)", Role::InstitutionCoordinator, Some(insts[0].id), None),
         ("coordinator.cnuh", "전남대병원 기관 담당자 (샘플)", Role::InstitutionCoordinator, Some(insts[2].id), None),
         ("faculty", "박서준 (샘플)", Role::Faculty, None, Some(faculty_ids[0])),
-        ("trainee", "교육생 (샘플)", Role::Trainee, None, None),
+        ("trainee", "교육생 (샘플)", Role::Trainee, None, Some(trainee_people[0])),
         ("clinician", "임상의 (샘플)", Role::Clinician, None, Some(faculty_ids[1])),
         ("tto", "기술사업화 담당자 (샘플)", Role::CommercializationStaff, None, None),
         ("reviewer", "평가위원 (샘플)", Role::Reviewer, None, None),
@@ -355,8 +364,284 @@ pub async fn load(db: &Db, who: &Who) -> Result<DemoSummary, StoreError> {
     Ok(DemoSummary {
         consortium_id: cons.id,
         institutions: insts.len(),
-        people: FACULTY.len() + 1,
+        people: FACULTY.len() + 1 + trainee_people.len(),
         accounts,
         demo_password,
     })
+}
+
+const SURNAMES: [(&str, &str); 10] = [
+    ("김", "Kim"),
+    ("이", "Lee"),
+    ("박", "Park"),
+    ("최", "Choi"),
+    ("정", "Jung"),
+    ("강", "Kang"),
+    ("조", "Cho"),
+    ("윤", "Yoon"),
+    ("장", "Jang"),
+    ("임", "Lim"),
+];
+const GIVEN: [(&str, &str); 8] = [
+    ("민준", "Minjun"),
+    ("하린", "Harin"),
+    ("도현", "Dohyeon"),
+    ("지우", "Jiwoo"),
+    ("예준", "Yejun"),
+    ("수빈", "Subin"),
+    ("건우", "Geonwoo"),
+    ("유나", "Yuna"),
+];
+const TRACKS: [&str; 3] = ["immuno_oncology", "regenerative_medicine", "multimodal_medicine"];
+
+/// Sample grades on each scale, cycled deterministically.
+const GIST_GRADES: [&str; 6] = ["A+", "A0", "A-", "B+", "B0", "A0"];
+const CNU_GRADES: [&str; 6] = ["A+", "A0", "B+", "A0", "B0", "C+"];
+
+/// Programs, the 16-course catalog with equivalences, and 40 sample trainees with mentors,
+/// enrollments and milestones. Returns the trainees' person ids.
+async fn education(
+    txn: &DatabaseTransaction,
+    who: &Who,
+    consortium_id: i64,
+    insts: &[institution::Model],
+    faculty_ids: &[i64],
+    t: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<i64>, StoreError> {
+    let code_to_inst: std::collections::HashMap<&str, i64> =
+        [("GIST", insts[0].id), ("CNU_MED", insts[1].id), ("CNUH", insts[2].id), ("CNUHH", insts[3].id)]
+            .into_iter()
+            .collect();
+    let mut programs = Vec::new();
+    for (code, ko, en, kind, rules) in [
+        (
+            "joint_phd",
+            "GIST–전남대 의생명공학 공동 박사학위",
+            "Joint PhD in Biomedical Science and Engineering (GIST–CNU)",
+            "joint_degree",
+            include_str!("../demo/joint_phd.rules"),
+        ),
+        (
+            "md_phd",
+            "전남대–GIST 의학-공학 박사 통합과정 (MD-PhD)",
+            "MD-PhD in Medical Science (CNU–GIST)",
+            "md_phd",
+            include_str!("../demo/md_phd.rules"),
+        ),
+    ] {
+        let m = degree_program::ActiveModel {
+            consortium_id: Set(consortium_id),
+            code: Set(code.into()),
+            title_ko: Set(ko.into()),
+            title_en: Set(en.into()),
+            kind: Set(kind.into()),
+            catalog_year: Set(2026),
+            rules_text: Set(rules.into()),
+            is_sample: Set(true),
+            created_at: Set(t),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        audit_created(txn, who, "degree_program", m.id, &m).await?;
+        programs.push(m);
+    }
+    #[derive(serde::Deserialize)]
+    struct DemoCourse {
+        code: String,
+        title_ko: String,
+        title_en: String,
+        credits: String,
+        institution: String,
+        joint: bool,
+        tracks: Vec<String>,
+    }
+    let list: Vec<DemoCourse> = serde_json::from_str(include_str!("../demo/courses.json"))
+        .map_err(|e| StoreError::Config(format!("demo/courses.json: {e}")))?;
+    let mut course_ids = std::collections::HashMap::new();
+    let mut courses = Vec::new();
+    for c in list {
+        let inst = *code_to_inst
+            .get(c.institution.as_str())
+            .ok_or_else(|| StoreError::Config(format!("demo course {} names {}", c.code, c.institution)))?;
+        let m = course::ActiveModel {
+            consortium_id: Set(consortium_id),
+            code: Set(c.code.clone()),
+            title_ko: Set(c.title_ko),
+            title_en: Set(c.title_en),
+            credits: Set(c.credits),
+            institution_id: Set(inst),
+            language: Set(if c.institution == "GIST" { "en".into() } else { "ko".into() }),
+            tracks: Set(c.tracks.join(",")),
+            joint: Set(c.joint),
+            is_sample: Set(true),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        audit_created(txn, who, "course", m.id, &m).await?;
+        course_ids.insert(c.code, m.id);
+        courses.push(m);
+    }
+    #[derive(serde::Deserialize)]
+    struct DemoEquivalence {
+        from_code: String,
+        to_code: String,
+        effective_from: NaiveDate,
+        effective_to: Option<NaiveDate>,
+    }
+    let eqs: Vec<DemoEquivalence> = serde_json::from_str(include_str!("../demo/equivalences.json"))
+        .map_err(|e| StoreError::Config(format!("demo/equivalences.json: {e}")))?;
+    for e in eqs {
+        let m = course_equivalence::ActiveModel {
+            from_course_id: Set(course_ids[&e.from_code]),
+            to_course_id: Set(course_ids[&e.to_code]),
+            effective_from: Set(e.effective_from),
+            effective_to: Set(e.effective_to),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        audit_created(txn, who, "course_equivalence", m.id, &m).await?;
+    }
+
+    // 40 trainees: every third in the MD-PhD (home CNU College of Medicine), the rest in the joint PhD.
+    let statuses = [
+        "enrolled",
+        "enrolled",
+        "enrolled",
+        "enrolled",
+        "admitted",
+        "enrolled",
+        "applicant",
+        "enrolled",
+        "on_leave",
+        "enrolled",
+    ];
+    let spring = NaiveDate::from_ymd_opt(2026, 6, 30).expect("a valid date");
+    let fall = NaiveDate::from_ymd_opt(2026, 12, 31).expect("a valid date");
+    let mut people = Vec::new();
+    for i in 0..40usize {
+        let md_phd = i % 3 == 2;
+        let program = &programs[usize::from(md_phd)];
+        let home = if md_phd { insts[1].id } else { insts[0].id };
+        let (sk, se) = SURNAMES[i % SURNAMES.len()];
+        let (gk, ge) = GIVEN[(i / SURNAMES.len() + i) % GIVEN.len()];
+        let p = person::ActiveModel {
+            name_ko: Set(format!("{sk}{gk}")),
+            name_en: Set(format!("{ge} {se}")),
+            email: Set(format!("trainee{:02}.sample@{DEMO_DOMAIN}", i + 1)),
+            orcid: Set(None),
+            institution_id: Set(home),
+            unit_id: Set(None),
+            is_sample: Set(true),
+            archived_at: Set(None),
+            created_at: Set(t),
+            updated_at: Set(t),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        audit_created(txn, who, "person", p.id, &p).await?;
+        let status = if i == 0 {
+            "enrolled"
+        } else if i >= 37 {
+            "withdrawn"
+        } else {
+            statuses[i % statuses.len()]
+        };
+        // Faculty 0–5 are physician-scientists, 6–17 medical scientists. Trainee 5 gets two scientists
+        // (a pair the program warns about).
+        let clinical = if i == 5 { faculty_ids[6 + (i % 12)] } else { faculty_ids[i % 6] };
+        let scientist = faculty_ids[6 + ((i + 3) % 12)];
+        let tr = trainee::ActiveModel {
+            consortium_id: Set(consortium_id),
+            person_id: Set(p.id),
+            category: Set(if md_phd { "md_phd_student" } else { "phd_student" }.into()),
+            home_institution_id: Set(home),
+            program_id: Set(program.id),
+            track: Set(TRACKS[i % 3].into()),
+            status: Set(status.into()),
+            clinical_mentor_id: Set(Some(clinical)),
+            scientist_mentor_id: Set(Some(scientist)),
+            start_date: Set(NaiveDate::from_ymd_opt(2026, 3, 1).expect("a valid date")),
+            is_sample: Set(true),
+            created_at: Set(t),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        audit_created(txn, who, "trainee", tr.id, &tr).await?;
+        if matches!(status, "enrolled" | "on_leave" | "withdrawn") {
+            // Spring: core courses at home and one at the partner institution; fall: in progress.
+            let plan: Vec<(&str, NaiveDate)> = if md_phd {
+                vec![
+                    ("MED6101", spring),
+                    ("MED6102", spring),
+                    ("BSE7101", spring),
+                    ("BSE7401", fall),
+                    ("MED6301", fall),
+                ]
+            } else {
+                vec![
+                    ("BSE7001", spring),
+                    ("BSE7101", spring),
+                    ("BSE8001", spring),
+                    ("MED6501", spring),
+                    ("MED6101", fall),
+                    ("BSE7102", fall),
+                ]
+            };
+            for (k, (code, term)) in plan.into_iter().enumerate() {
+                let c = courses
+                    .iter()
+                    .find(|c| c.code == code)
+                    .ok_or_else(|| StoreError::Config(format!("demo course {code} missing")))?;
+                let at_gist = c.institution_id == insts[0].id;
+                let grade = (term == spring).then(|| {
+                    let g = if at_gist { GIST_GRADES[(i + k) % 6] } else { CNU_GRADES[(i + k) % 6] };
+                    g.to_string()
+                });
+                let e = enrollment::ActiveModel {
+                    trainee_id: Set(tr.id),
+                    course_id: Set(c.id),
+                    institution_id: Set(c.institution_id),
+                    term_end: Set(term),
+                    grade: Set(grade),
+                    credits: Set(c.credits.clone()),
+                    is_sample: Set(true),
+                    ..Default::default()
+                }
+                .insert(txn)
+                .await?;
+                audit_created(txn, who, "enrollment", e.id, &e).await?;
+            }
+            for (kind, due, passed) in [
+                (
+                    "qualifying_exam",
+                    NaiveDate::from_ymd_opt(2026, 8, 31),
+                    (i % 4 != 1).then_some(NaiveDate::from_ymd_opt(2026, 8, 20)),
+                ),
+                (
+                    "idp_review",
+                    NaiveDate::from_ymd_opt(2026, 11, 15),
+                    (i % 5 != 2).then_some(NaiveDate::from_ymd_opt(2026, 11, 10)),
+                ),
+                ("proposal_defense", NaiveDate::from_ymd_opt(2027, 6, 30), None),
+            ] {
+                let m = milestone::ActiveModel {
+                    trainee_id: Set(tr.id),
+                    kind: Set(kind.into()),
+                    due_date: Set(due.expect("a valid date")),
+                    passed_on: Set(passed.flatten()),
+                    ..Default::default()
+                }
+                .insert(txn)
+                .await?;
+                audit_created(txn, who, "milestone", m.id, &m).await?;
+            }
+        }
+        people.push(p.id);
+    }
+    Ok(people)
 }

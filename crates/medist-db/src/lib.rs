@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod audit;
 pub mod backup;
 pub mod demo;
+pub mod education;
 pub mod entities;
 pub mod error;
 pub mod funding;

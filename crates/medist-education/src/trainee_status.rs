@@ -26,6 +26,21 @@ pub enum TraineeStatus {
 }
 
 impl TraineeStatus {
+    /// Every status, in the order of the program.
+    pub const ALL: [TraineeStatus; 6] = [
+        TraineeStatus::Applicant,
+        TraineeStatus::Admitted,
+        TraineeStatus::Enrolled,
+        TraineeStatus::OnLeave,
+        TraineeStatus::Graduated,
+        TraineeStatus::Withdrawn,
+    ];
+
+    /// Parses the snake_case name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s.trim())
+    }
+
     /// The snake_case name used in the API and the database.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -41,6 +41,8 @@ fn allowed(spec: &str) -> BTreeSet<&'static str> {
         "CNUH+SELF" => &["admin", "office", "coord_cnuh", "clinician"],
         "COORDS" => &["admin", "office", "coord_gist", "coord_cnuh"],
         "BUDGET" => &["admin", "office", "coord_gist", "coord_cnuh", "reviewer"],
+        "T_LIST" => &["admin", "office", "coord_gist", "coord_cnuh", "faculty", "trainee", "clinician"],
+        "T_ONE" => &["admin", "office", "coord_gist", "faculty", "trainee"],
         other => panic!("unknown group {other}"),
     };
     list.iter().copied().collect()
@@ -137,6 +139,12 @@ async fn every_route_for_every_role() {
     let gist_line = lines.iter().find(|l| l.institution_id == gist && l.year == 2026).unwrap().id;
     let close_line = lines.iter().find(|l| l.institution_id == gist && l.year == 2030).unwrap().id;
     let close_line_api = lines.iter().find(|l| l.institution_id == cnuh && l.year == 2030).unwrap().id;
+    let first_trainee =
+        medist_db::education::list_trainees(&app.db, c, &Default::default(), chrono::Utc::now().date_naive())
+            .await
+            .unwrap()[0]
+            .trainee
+            .id;
     let empty_person =
         |inst: i64| json!({"name_ko": "", "name_en": "", "email": "", "institution_id": inst.to_string()});
     let empty_inst = json!({"name_ko": "", "name_en": "", "short_name": "", "kind": ""});
@@ -637,6 +645,58 @@ async fn every_route_for_every_role() {
             path: format!("/api/v1/budget/lines/{close_line_api}/reopen"),
             body: Body::None,
             who: "PO",
+        },
+        // education
+        Case { method: "GET", pattern: "/education", path: "/education".into(), body: Body::None, who: "ALL" },
+        Case { method: "GET", pattern: "/trainees", path: "/trainees".into(), body: Body::None, who: "T_LIST" },
+        Case {
+            method: "GET",
+            pattern: "/trainees/{id}",
+            path: format!("/trainees/{first_trainee}"),
+            body: Body::None,
+            who: "T_ONE",
+        },
+        Case {
+            method: "POST",
+            pattern: "/trainees/{id}/status",
+            path: format!("/trainees/{first_trainee}/status"),
+            body: f(&[("status", "")]),
+            who: "GIST",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia/{id}/catalog",
+            path: format!("/api/v1/consortia/{c}/catalog"),
+            body: Body::None,
+            who: "ALL",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia/{id}/trainees",
+            path: format!("/api/v1/consortia/{c}/trainees"),
+            body: Body::None,
+            who: "T_LIST",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/trainees/{id}",
+            path: format!("/api/v1/trainees/{first_trainee}"),
+            body: Body::None,
+            who: "T_ONE",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/trainees/{id}/audit",
+            path: format!("/api/v1/trainees/{first_trainee}/audit"),
+            body: Body::None,
+            who: "T_ONE",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/trainees/{id}/status",
+            path: format!("/api/v1/trainees/{first_trainee}/status"),
+            body: Body::Json(json!({"status": "", "reason": ""})),
+            who: "GIST",
         },
         // last: these change accounts
         Case {

@@ -13,6 +13,8 @@ pub struct Model {
     pub name_en: String,
     pub short_name: String,
     pub kind: String,
+    /// Short code used in data exchange and degree rules, e.g. `GIST`, `CNU_MED`.
+    pub code: String,
     pub is_sample: bool,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub archived_at: Option<DateTimeUtc>,

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod audit;
+mod education;
 mod funding;
 mod org;
 
@@ -30,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .merge(accounts::routes())
         .merge(audit::routes())
         .merge(funding::routes())
+        .merge(education::routes())
         .fallback(not_found)
 }
 
@@ -49,6 +51,7 @@ async fn not_found() -> ApiError {
         accounts::me, accounts::list_users, accounts::create_user, accounts::grant, accounts::revoke,
         accounts::list_tokens, accounts::create_token, accounts::revoke_token, accounts::change_password,
         audit::list, audit::verify,
+        education::catalog, education::list_trainees, education::get_trainee, education::degree_audit, education::change_status,
         funding::overview, funding::list_lines, funding::create_line, funding::get_line, funding::amend_line,
         funding::add_expenditure, funding::close_line, funding::reopen_line, funding::put_constraint, funding::delete_constraint,
     ),

@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+mod education;
 mod forms;
 mod funding;
 mod org;
@@ -16,7 +17,7 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use chrono::{DateTime, NaiveDate, Utc};
-use medist_core::access::{Action, Resource, decide};
+use medist_core::access::{Action, Resource, Role, decide};
 use medist_core::locale::{Locale, format_date, format_krw, format_krw_exact, group_thousands};
 
 use crate::AppState;
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .merge(session::routes())
         .merge(org::routes())
         .merge(admin::routes())
+        .merge(education::routes())
         .merge(funding::routes())
         .merge(account::routes())
 }
@@ -97,8 +99,14 @@ impl Layout {
             let can = |action, res| decide(&a.actor, action, res).allowed();
             let budget = home_consortium
                 .map(|c| can(Action::Read, Resource::Budget { consortium_id: c, institution_id: None }))
-                .unwrap_or_else(|| a.actor.has_role(medist_core::access::Role::Admin));
-            let items: [(&'static str, &str, bool); 7] = [
+                .unwrap_or_else(|| a.actor.has_role(Role::Admin));
+            let trainees = home_consortium.is_some_and(|_| {
+                a.actor.person_id.is_some()
+                    || [Role::Admin, Role::ProgramOffice, Role::InstitutionCoordinator]
+                        .into_iter()
+                        .any(|r| a.actor.has_role(r))
+            }) && !a.actor.grants.iter().all(|g| g.role == Role::Reviewer);
+            let items: [(&'static str, &str, bool); 9] = [
                 ("/consortium", "nav-consortium", can(Action::Read, Resource::Program)),
                 ("/institutions", "nav-institutions", can(Action::Read, Resource::Program)),
                 (
@@ -109,6 +117,8 @@ impl Layout {
                         Resource::Person { consortium_id: home_consortium, institution_id: None, person_id: None },
                     ),
                 ),
+                ("/education", "nav-education", can(Action::Read, Resource::Program)),
+                ("/trainees", "nav-trainees", trainees),
                 ("/budget", "nav-budget", budget),
                 ("/admin/users", "nav-users", can(Action::Read, Resource::Accounts)),
                 ("/admin/audit", "nav-audit", can(Action::Read, Resource::AuditLog)),
