@@ -8,6 +8,7 @@ pub mod education;
 pub mod error;
 pub mod funding;
 pub mod org;
+pub mod outputs;
 
 use medist_core::access::{Action, Actor, Decision, Grant, Resource, Role, Scope, decide};
 use medist_db::Who;

@@ -82,11 +82,36 @@ enum Command {
     /// Trainees.
     #[command(subcommand)]
     Trainees(TraineesCmd),
+    /// Import records from files.
+    #[command(subcommand)]
+    Import(ImportCmd),
     /// The budget ledger: execution, lines, amendments, expenditures, checks.
     #[command(subcommand)]
     Budget(BudgetCmd),
     /// Show the effective configuration (secrets hidden).
     Config,
+}
+
+#[derive(Subcommand)]
+enum ImportCmd {
+    /// Import publications from BibTeX, RIS or PubMed XML (optionally .gz), de-duplicated; all or nothing.
+    Publications {
+        file: PathBuf,
+        /// bibtex, ris, pubmed or auto (from the file name)
+        #[arg(long, default_value = "auto")]
+        format: String,
+        /// Read and de-duplicate, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the readable records even when some records cannot be read.
+        #[arg(long)]
+        valid_only: bool,
+        #[arg(long)]
+        consortium: Option<i64>,
+        /// No progress bar (also off when standard error is not a terminal).
+        #[arg(long)]
+        quiet: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -686,6 +711,11 @@ async fn run(cli: Cli, cfg: config::Config) -> Result<()> {
         }
         Command::People(cmd) => people(&open(&cfg).await?, &caller, cmd).await?,
         Command::Budget(cmd) => budget(&open(&cfg).await?, &caller, cmd).await?,
+        Command::Import(ImportCmd::Publications { file, format, dry_run, valid_only, consortium, quiet }) => {
+            let db = open(&cfg).await?;
+            let cid = default_consortium(&db, consortium).await?;
+            import_publications(&db, &caller, cid, &file, &format, dry_run, valid_only, quiet).await?;
+        }
         Command::AuditDegree { trainee, what_if, json } => {
             let db = open(&cfg).await?;
             let id = trainee_id(&db, &trainee).await?;
@@ -1030,4 +1060,93 @@ async fn trainee_id(db: &Db, arg: &str) -> Result<i64> {
         .find(|r| r.trainee.person_id == p.id)
         .map(|r| r.trainee.id)
         .ok_or_else(|| anyhow!("{arg} is not a trainee"))
+}
+
+/// Counts the bytes read, for the progress bar.
+struct Counting<R> {
+    inner: R,
+    read: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: std::io::Read> std::io::Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn import_publications(
+    db: &Db,
+    caller: &Caller,
+    consortium_id: i64,
+    file: &std::path::Path,
+    format: &str,
+    dry_run: bool,
+    valid_only: bool,
+    quiet: bool,
+) -> Result<()> {
+    use std::io::IsTerminal;
+    let name = file.display().to_string();
+    let fmt = medist_app::outputs::Format::parse(Some(format), &name).map_err(explain)?;
+    let f = std::fs::File::open(file).with_context(|| format!("cannot open {name}"))?;
+    let total = f.metadata().map(|m| m.len()).unwrap_or(0);
+    let read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counting = Counting { inner: f, read: read.clone() };
+    let reader: Box<dyn BufRead> = if name.ends_with(".gz") {
+        Box::new(std::io::BufReader::with_capacity(256 * 1024, flate2::read::MultiGzDecoder::new(counting)))
+    } else {
+        Box::new(std::io::BufReader::with_capacity(256 * 1024, counting))
+    };
+    let bar = if quiet || !std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::hidden()
+    } else {
+        let b = indicatif::ProgressBar::new(total);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {bytes}/{total_bytes} [{bar:40}] {msg} ({eta})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        b
+    };
+    let opts = medist_db::outputs::ImportOptions { dry_run, valid_only, source_name: name.clone() };
+    let started = std::time::Instant::now();
+    let report = medist_app::outputs::import(db, caller, consortium_id, reader, fmt, &opts, |records| {
+        bar.set_position(read.load(std::sync::atomic::Ordering::Relaxed));
+        bar.set_message(format!("{records} records"));
+    })
+    .await
+    .map_err(explain)?;
+    bar.finish_and_clear();
+    for e in &report.errors {
+        eprintln!("{e}");
+    }
+    if report.error_count as usize > report.errors.len() {
+        eprintln!("… and {} more errors", report.error_count as usize - report.errors.len());
+    }
+    let verb = if report.committed {
+        "imported"
+    } else if dry_run {
+        "checked (dry run, nothing written)"
+    } else {
+        "NOT imported"
+    };
+    println!(
+        "{name}: {verb} in {:.1}s — read {}, new {}, duplicates skipped {}, to review {}, unreadable {}, warnings {}",
+        started.elapsed().as_secs_f64(),
+        report.read,
+        report.created,
+        report.duplicates,
+        report.to_review,
+        report.error_count,
+        report.warnings
+    );
+    if !report.committed && !dry_run {
+        bail!(
+            "{} record(s) could not be read, so nothing was written; fix the file or use --valid-only",
+            report.error_count
+        );
+    }
+    Ok(())
 }

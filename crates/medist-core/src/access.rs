@@ -164,6 +164,10 @@ pub enum Resource {
     Catalog {
         consortium_id: i64,
     },
+    /// Research outputs of a consortium: publications (imports with `Create`, duplicate review with `Update`).
+    Outputs {
+        consortium_id: i64,
+    },
     /// A trainee's record and degree audit: `person_id` is the trainee, `mentors` the two mentors'
     /// person ids, `institution_id` the home institution. With `person_id: None` (a list or a new
     /// trainee) only roles that see every trainee of the institution or consortium are allowed.
@@ -288,6 +292,15 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Decision {
                 || actor.coordinates(Some(consortium_id), Some(institution_id))
         }
         (Resource::Catalog { consortium_id }, Action::Read) => actor.member_of(Some(consortium_id)),
+        (Resource::Outputs { consortium_id }, Action::Read) => actor.member_of(Some(consortium_id)),
+        (Resource::Outputs { consortium_id }, Action::Create) => {
+            [Role::ProgramOffice, Role::InstitutionCoordinator, Role::Faculty, Role::CommercializationStaff]
+                .into_iter()
+                .any(|r| actor.holds_in(r, Some(consortium_id)))
+        }
+        (Resource::Outputs { consortium_id }, _) => [Role::ProgramOffice, Role::InstitutionCoordinator]
+            .into_iter()
+            .any(|r| actor.holds_in(r, Some(consortium_id))),
         (Resource::Catalog { consortium_id }, _) => actor.holds_in(Role::ProgramOffice, Some(consortium_id)),
         (Resource::Trainee { consortium_id, institution_id, person_id, mentors }, Action::Read) => {
             let me = actor.person_id;

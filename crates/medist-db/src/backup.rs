@@ -42,13 +42,16 @@ macro_rules! for_each_table {
         $m!(enrollment, $($arg)*);
         $m!(milestone, $($arg)*);
         $m!(degree_exception, $($arg)*);
+        $m!(publication, $($arg)*);
+        $m!(publication_author, $($arg)*);
+        $m!(duplicate_candidate, $($arg)*);
         $m!(audit_log, $($arg)*);
         $m!(audit_head, $($arg)*);
     };
 }
 
 /// Tables whose primary key is a sequence on PostgreSQL.
-const SERIAL_TABLES: [&str; 22] = [
+const SERIAL_TABLES: [&str; 25] = [
     "program",
     "ministry",
     "consortium",
@@ -71,6 +74,9 @@ const SERIAL_TABLES: [&str; 22] = [
     "enrollment",
     "milestone",
     "degree_exception",
+    "publication",
+    "publication_author",
+    "duplicate_candidate",
 ];
 
 #[derive(Debug, Clone, Default, serde::Serialize)]

@@ -13,6 +13,7 @@ pub mod error;
 pub mod funding;
 pub mod migration;
 pub mod org;
+pub mod outputs;
 pub mod page;
 pub mod testing;
 

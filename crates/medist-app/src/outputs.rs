@@ -1,0 +1,136 @@
+//! Outputs use cases: import publications from the formats researchers have, list them, review
+//! possible duplicates.
+
+use std::io::BufRead;
+
+use medist_biblio::{BibtexReader, PubmedReader, RisReader};
+use medist_core::access::{Action, Resource};
+use medist_db::entities::{duplicate_candidate, publication, publication_author};
+use medist_db::outputs::{self as store, ImportOptions, ImportReport, PublicationFilter};
+use medist_db::{Db, Page, Paged};
+use serde::Serialize;
+
+use crate::{AppError, AppResult, Caller};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Bibtex,
+    Ris,
+    Pubmed,
+}
+
+impl Format {
+    /// `bibtex`, `ris` or `pubmed`; `auto` (or nothing) guesses from the file name.
+    pub fn parse(s: Option<&str>, file_name: &str) -> AppResult<Format> {
+        let lower = file_name.to_lowercase();
+        let guess = || {
+            let l = lower.trim_end_matches(".gz");
+            if l.ends_with(".bib") || l.ends_with(".bibtex") {
+                Some(Format::Bibtex)
+            } else if l.ends_with(".ris") || l.ends_with(".txt") {
+                Some(Format::Ris)
+            } else if l.ends_with(".xml") {
+                Some(Format::Pubmed)
+            } else {
+                None
+            }
+        };
+        match s.map(str::trim).filter(|s| !s.is_empty() && *s != "auto") {
+            Some("bibtex") | Some("bib") => Ok(Format::Bibtex),
+            Some("ris") => Ok(Format::Ris),
+            Some("pubmed") | Some("medline") | Some("xml") => Ok(Format::Pubmed),
+            Some(other) => Err(AppError::bad_request(
+                "unknown-format",
+                format!("unknown format '{other}': use bibtex, ris or pubmed"),
+            )),
+            None => guess().ok_or_else(|| {
+                AppError::bad_request(
+                    "unknown-format",
+                    format!("cannot tell the format of '{file_name}': give --format bibtex, ris or pubmed"),
+                )
+            }),
+        }
+    }
+}
+
+/// Streams `input` through the parser for `format` into the consortium's publications.
+pub async fn import(
+    db: &Db,
+    caller: &Caller,
+    consortium_id: i64,
+    input: impl BufRead,
+    format: Format,
+    opts: &ImportOptions,
+    progress: impl FnMut(u64),
+) -> AppResult<ImportReport> {
+    medist_db::org::get_consortium(db, consortium_id).await?;
+    caller.require(Action::Create, Resource::Outputs { consortium_id })?;
+    let report = match format {
+        Format::Bibtex => {
+            store::import(db, &caller.who, consortium_id, BibtexReader::new(input), opts, progress).await?
+        }
+        Format::Ris => store::import(db, &caller.who, consortium_id, RisReader::new(input), opts, progress).await?,
+        Format::Pubmed => {
+            store::import(db, &caller.who, consortium_id, PubmedReader::new(input), opts, progress).await?
+        }
+    };
+    Ok(report)
+}
+
+pub async fn list(
+    db: &Db,
+    caller: &Caller,
+    consortium_id: i64,
+    f: &PublicationFilter,
+    page: Page,
+) -> AppResult<Paged<publication::Model>> {
+    medist_db::org::get_consortium(db, consortium_id).await?;
+    caller.require(Action::Read, Resource::Outputs { consortium_id })?;
+    Ok(store::list(db, consortium_id, f, page).await?)
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicationView {
+    pub publication: publication::Model,
+    pub authors: Vec<publication_author::Model>,
+}
+
+pub async fn get(db: &Db, caller: &Caller, id: i64) -> AppResult<PublicationView> {
+    let p = store::get(db, id).await?;
+    caller.require(Action::Read, Resource::Outputs { consortium_id: p.consortium_id })?;
+    Ok(PublicationView { authors: store::authors(db, id).await?, publication: p })
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReviewItem {
+    pub candidate: duplicate_candidate::Model,
+    pub imported: publication::Model,
+    pub existing: publication::Model,
+}
+
+pub async fn review_queue(db: &Db, caller: &Caller, consortium_id: i64) -> AppResult<Vec<ReviewItem>> {
+    medist_db::org::get_consortium(db, consortium_id).await?;
+    caller.require(Action::Update, Resource::Outputs { consortium_id })?;
+    Ok(store::review_queue(db, consortium_id)
+        .await?
+        .into_iter()
+        .map(|(candidate, imported, existing)| ReviewItem { candidate, imported, existing })
+        .collect())
+}
+
+pub async fn decide(db: &Db, caller: &Caller, candidate_id: i64, merge: bool) -> AppResult<()> {
+    let queue_owner = {
+        let c = medist_db::entities::duplicate_candidate::Entity::find_by_id(candidate_id);
+        use sea_orm::EntityTrait;
+        let c = c
+            .one(&db.conn)
+            .await
+            .map_err(medist_db::StoreError::from)?
+            .ok_or(AppError::NotFound { entity: "duplicate_candidate", id: candidate_id.to_string() })?;
+        store::get(db, c.publication_id).await?.consortium_id
+    };
+    caller.require(Action::Update, Resource::Outputs { consortium_id: queue_owner })?;
+    Ok(store::decide(db, &caller.who, candidate_id, merge).await?)
+}

@@ -1,0 +1,25 @@
+//! Table `publication_author`.
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = PublicationAuthor))]
+#[sea_orm(table_name = "publication_author")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub publication_id: i64,
+    /// 1 for the first author.
+    pub position: i32,
+    pub family: Option<String>,
+    pub given: Option<String>,
+    pub literal: Option<String>,
+    pub orcid: Option<String>,
+    /// The person this author was matched to, when sure.
+    pub person_id: Option<i64>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

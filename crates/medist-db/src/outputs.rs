@@ -1,0 +1,490 @@
+//! Publications: the streaming, de-duplicating import and the duplicate review queue.
+//!
+//! An import reads records from a streaming parser of `medist_biblio`, in chunks of
+//! [`CHUNK`] records. For each chunk it looks up the normalised DOIs, PMIDs and title/year/first-author
+//! keys that already exist (in the database, which inside the import's transaction includes the
+//! chunks written before), so memory stays bounded by the chunk, not the file. Exact matches are
+//! skipped; records whose title is very close to one by the same first author in the same year are
+//! written and put in the review queue. Everything happens in one transaction: either the whole
+//! file is in, or (on any error, unless `valid_only`) nothing.
+
+use std::collections::{HashMap, HashSet};
+
+use medist_biblio::normalize::{FUZZY_TITLE_THRESHOLD, dedup_key, normalize_doi, normalize_pmid, title_similarity};
+use medist_biblio::{ParseError, PubType, Record};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::audit::record;
+use crate::entities::{duplicate_candidate, person, publication, publication_author};
+use crate::{Db, Page, Paged, StoreError, Who, now};
+
+pub const CHUNK: usize = 500;
+/// At most this many error lines are kept in a report (the count is always complete).
+pub const MAX_REPORTED_ERRORS: usize = 100;
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Parse and de-duplicate, write nothing.
+    pub dry_run: bool,
+    /// Write the valid records even when some records could not be read.
+    pub valid_only: bool,
+    /// The file name, for error messages and provenance.
+    pub source_name: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportReport {
+    pub source_name: String,
+    /// Records read from the file.
+    pub read: u64,
+    /// New publications written (or that would be, in a dry run).
+    pub created: u64,
+    /// Records skipped because the same work is already there (same DOI, PMID, or title/year/first author).
+    pub duplicates: u64,
+    /// New publications that resemble an existing one and wait for a person to decide.
+    pub to_review: u64,
+    /// Records that could not be read.
+    pub error_count: u64,
+    /// The first errors, each naming the file and line.
+    pub errors: Vec<String>,
+    /// Warnings inside readable records (repeated fields, undefined macros, …).
+    pub warnings: u64,
+    pub dry_run: bool,
+    /// Whether anything was written.
+    pub committed: bool,
+}
+
+struct Prepared {
+    record: Record,
+    doi: Option<String>,
+    pmid: Option<String>,
+    key: String,
+    title_norm: String,
+    first_author: String,
+}
+
+fn prepare(record: Record) -> Prepared {
+    let k = dedup_key(&record);
+    let key = format!("{}|{}|{}", k.title, k.year.map(|y| y.to_string()).unwrap_or_default(), k.first_author);
+    Prepared {
+        doi: record.doi.as_deref().and_then(normalize_doi),
+        pmid: record.pmid.as_deref().and_then(normalize_pmid),
+        title_norm: k.title.clone(),
+        first_author: k.first_author.clone(),
+        key,
+        record,
+    }
+}
+
+fn pub_type(t: &PubType) -> String {
+    match t {
+        PubType::Article => "article".into(),
+        PubType::Book => "book".into(),
+        PubType::Chapter => "chapter".into(),
+        PubType::ConferencePaper => "conference_paper".into(),
+        PubType::Proceedings => "proceedings".into(),
+        PubType::Thesis => "thesis".into(),
+        PubType::Report => "report".into(),
+        PubType::Other(s) => s.clone(),
+    }
+}
+
+/// Imports publications read by `records` into the consortium. `progress` is called after each chunk
+/// with the number of records read so far.
+pub async fn import<I>(
+    db: &Db,
+    who: &Who,
+    consortium_id: i64,
+    records: I,
+    opts: &ImportOptions,
+    mut progress: impl FnMut(u64),
+) -> Result<ImportReport, StoreError>
+where
+    I: Iterator<Item = Result<Record, ParseError>>,
+{
+    let mut report =
+        ImportReport { source_name: opts.source_name.clone(), dry_run: opts.dry_run, ..Default::default() };
+    let txn = db.write().await?;
+    let orcids: HashMap<String, i64> = person::Entity::find()
+        .filter(person::Column::Orcid.is_not_null())
+        .all(&txn)
+        .await?
+        .into_iter()
+        .filter_map(|p| Some((p.orcid?, p.id)))
+        .collect();
+    let mut chunk: Vec<Prepared> = Vec::with_capacity(CHUNK);
+    let mut first_id: Option<i64> = None;
+    let mut last_id: Option<i64> = None;
+    for item in records {
+        match item {
+            Ok(r) => {
+                report.read += 1;
+                report.warnings += r.warnings.len() as u64;
+                chunk.push(prepare(r));
+            }
+            Err(e) => {
+                report.error_count += 1;
+                if report.errors.len() < MAX_REPORTED_ERRORS {
+                    report.errors.push(format!("{}: {e}", opts.source_name));
+                }
+            }
+        }
+        if chunk.len() >= CHUNK {
+            let ids =
+                write_chunk(&txn, consortium_id, std::mem::take(&mut chunk), &orcids, &opts.source_name, &mut report)
+                    .await?;
+            first_id = first_id.or(ids.first().copied());
+            last_id = ids.last().copied().or(last_id);
+            progress(report.read);
+        }
+    }
+    if !chunk.is_empty() {
+        let ids = write_chunk(&txn, consortium_id, chunk, &orcids, &opts.source_name, &mut report).await?;
+        first_id = first_id.or(ids.first().copied());
+        last_id = ids.last().copied().or(last_id);
+    }
+    progress(report.read);
+    if opts.dry_run || (report.error_count > 0 && !opts.valid_only) {
+        txn.rollback().await?;
+        return Ok(report);
+    }
+    record(
+        &txn,
+        who,
+        "import",
+        "publication",
+        opts.source_name.clone(),
+        None,
+        Some(json!({"read": report.read, "created": report.created, "duplicates": report.duplicates,
+            "to_review": report.to_review, "errors": report.error_count, "first_id": first_id, "last_id": last_id})),
+    )
+    .await?;
+    txn.commit().await?;
+    report.committed = true;
+    Ok(report)
+}
+
+async fn existing<C: ConnectionTrait>(
+    c: &C,
+    consortium_id: i64,
+    col: publication::Column,
+    values: Vec<String>,
+) -> Result<HashSet<String>, StoreError> {
+    if values.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let rows: Vec<Option<String>> = publication::Entity::find()
+        .select_only()
+        .column(col)
+        .filter(publication::Column::ConsortiumId.eq(consortium_id))
+        .filter(col.is_in(values))
+        .into_tuple()
+        .all(c)
+        .await?;
+    Ok(rows.into_iter().flatten().collect())
+}
+
+async fn write_chunk(
+    txn: &DatabaseTransaction,
+    consortium_id: i64,
+    chunk: Vec<Prepared>,
+    orcids: &HashMap<String, i64>,
+    source_name: &str,
+    report: &mut ImportReport,
+) -> Result<Vec<i64>, StoreError> {
+    let dois =
+        existing(txn, consortium_id, publication::Column::Doi, chunk.iter().filter_map(|p| p.doi.clone()).collect())
+            .await?;
+    let pmids =
+        existing(txn, consortium_id, publication::Column::Pmid, chunk.iter().filter_map(|p| p.pmid.clone()).collect())
+            .await?;
+    // Same title, year and first author: the same work unless an identifier or the place in the
+    // journal says otherwise (recurring columns such as "Editorial comments" share all three).
+    let mut keys: HashMap<String, Vec<Placement>> = HashMap::new();
+    type KeyRow = (String, Option<String>, Option<String>, Option<String>, Option<String>);
+    let rows: Vec<KeyRow> = publication::Entity::find()
+        .select_only()
+        .column(publication::Column::DedupKey)
+        .column(publication::Column::Doi)
+        .column(publication::Column::Volume)
+        .column(publication::Column::Issue)
+        .column(publication::Column::Pages)
+        .filter(publication::Column::ConsortiumId.eq(consortium_id))
+        .filter(publication::Column::DedupKey.is_in(chunk.iter().map(|p| p.key.clone()).collect::<Vec<_>>()))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    for (k, doi, volume, issue, pages) in rows {
+        keys.entry(k).or_default().push(Placement { doi, volume, issue, pages });
+    }
+    // Possible duplicates: same first author and year, title close but not equal.
+    let authors: Vec<String> = chunk.iter().map(|p| p.first_author.clone()).filter(|a| !a.is_empty()).collect();
+    type Neighbour = (i64, String, Option<i32>, String, Option<String>, Option<String>, Option<String>, Option<String>);
+    let neighbours: Vec<Neighbour> = if authors.is_empty() {
+        vec![]
+    } else {
+        publication::Entity::find()
+            .select_only()
+            .column(publication::Column::Id)
+            .column(publication::Column::FirstAuthor)
+            .column(publication::Column::Year)
+            .column(publication::Column::TitleNorm)
+            .column(publication::Column::Doi)
+            .column(publication::Column::Volume)
+            .column(publication::Column::Issue)
+            .column(publication::Column::Pages)
+            .filter(publication::Column::ConsortiumId.eq(consortium_id))
+            .filter(publication::Column::FirstAuthor.is_in(authors))
+            .into_tuple()
+            .all(txn)
+            .await?
+    };
+    let (mut seen_doi, mut seen_pmid) = (HashSet::new(), HashSet::new());
+    let mut ids = Vec::new();
+    let t = now();
+    for p in chunk {
+        let here = Placement {
+            doi: p.doi.clone(),
+            volume: p.record.volume.clone(),
+            issue: p.record.issue.clone(),
+            pages: p.record.pages.clone(),
+        };
+        let same_key = !p.title_norm.is_empty()
+            && keys.get(&p.key).is_some_and(|places| places.iter().any(|other| !other.conflicts(&here)));
+        let dup = p.doi.as_ref().is_some_and(|d| dois.contains(d) || seen_doi.contains(d))
+            || p.pmid.as_ref().is_some_and(|d| pmids.contains(d) || seen_pmid.contains(d))
+            || same_key;
+        if dup {
+            report.duplicates += 1;
+            continue;
+        }
+        let similar = neighbours
+            .iter()
+            .filter(|(_, a, y, ..)| *a == p.first_author && *y == p.record.year)
+            .filter(|(_, _, _, _, doi, volume, issue, pages)| {
+                let other =
+                    Placement { doi: doi.clone(), volume: volume.clone(), issue: issue.clone(), pages: pages.clone() };
+                !other.conflicts(&here)
+            })
+            .map(|(id, _, _, title, ..)| (*id, title_similarity(title, &p.title_norm)))
+            .filter(|(_, s)| *s >= FUZZY_TITLE_THRESHOLD)
+            .max_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal));
+        report.created += 1;
+        if let Some(d) = &p.doi {
+            seen_doi.insert(d.clone());
+        }
+        if let Some(d) = &p.pmid {
+            seen_pmid.insert(d.clone());
+        }
+        keys.entry(p.key.clone()).or_default().push(here);
+        let r = &p.record;
+        let m = publication::ActiveModel {
+            consortium_id: Set(consortium_id),
+            title: Set(r.title.clone().unwrap_or_default()),
+            title_norm: Set(p.title_norm.clone()),
+            year: Set(r.year),
+            journal: Set(r.journal.name.clone().unwrap_or_default()),
+            issn: Set(r.journal.issn.clone()),
+            eissn: Set(r.journal.eissn.clone()),
+            volume: Set(r.volume.clone()),
+            issue: Set(r.issue.clone()),
+            pages: Set(r.pages.clone()),
+            doi: Set(p.doi.clone()),
+            pmid: Set(p.pmid.clone()),
+            pub_type: Set(pub_type(&r.pub_type)),
+            first_author: Set(p.first_author.clone()),
+            dedup_key: Set(p.key.clone()),
+            funding: Set(r.funding.join("\n")),
+            source_format: Set(format!("{:?}", r.source.format).to_lowercase()),
+            source_name: Set(source_name.to_string()),
+            is_sample: Set(false),
+            created_at: Set(t),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        ids.push(m.id);
+        let authors: Vec<publication_author::ActiveModel> = r
+            .authors
+            .iter()
+            .enumerate()
+            .map(|(i, a)| publication_author::ActiveModel {
+                publication_id: Set(m.id),
+                position: Set(i as i32 + 1),
+                family: Set(a.family.clone()),
+                given: Set(a.given.clone()),
+                literal: Set(a.literal.clone()),
+                orcid: Set(a.orcid.clone()),
+                person_id: Set(a.orcid.as_ref().and_then(|o| orcids.get(o).copied())),
+                ..Default::default()
+            })
+            .collect();
+        for part in authors.chunks(200) {
+            publication_author::Entity::insert_many(part.to_vec()).exec_without_returning(txn).await?;
+        }
+        if let Some((existing_id, s)) = similar {
+            report.to_review += 1;
+            duplicate_candidate::ActiveModel {
+                publication_id: Set(m.id),
+                existing_id: Set(existing_id),
+                similarity: Set((s * 100.0).round() as i32),
+                status: Set("pending".into()),
+                created_at: Set(t),
+                decided_by: Set(None),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+        }
+    }
+    Ok(ids)
+}
+
+/// Where a work sits: its DOI and its place in the journal.
+struct Placement {
+    doi: Option<String>,
+    volume: Option<String>,
+    issue: Option<String>,
+    pages: Option<String>,
+}
+
+impl Placement {
+    /// Two records with the same title, year and first author are different works when a DOI,
+    /// volume, issue or page range is known for both and differs.
+    fn conflicts(&self, o: &Placement) -> bool {
+        let differ =
+            |a: &Option<String>, b: &Option<String>| matches!((a, b), (Some(x), Some(y)) if x.trim() != y.trim());
+        differ(&self.doi, &o.doi)
+            || differ(&self.volume, &o.volume)
+            || differ(&self.issue, &o.issue)
+            || differ(&self.pages, &o.pages)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PublicationFilter {
+    pub q: Option<String>,
+    pub year: Option<i32>,
+}
+
+pub async fn list(
+    db: &Db,
+    consortium_id: i64,
+    f: &PublicationFilter,
+    page: Page,
+) -> Result<Paged<publication::Model>, StoreError> {
+    let mut q = publication::Entity::find()
+        .filter(publication::Column::ConsortiumId.eq(consortium_id))
+        .order_by_desc(publication::Column::Year)
+        .order_by_asc(publication::Column::Id);
+    if let Some(y) = f.year {
+        q = q.filter(publication::Column::Year.eq(y));
+    }
+    if let Some(text) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let norm = medist_biblio::normalize::normalize_title(text);
+        let doi = normalize_doi(text);
+        let mut cond = sea_orm::Condition::any().add(publication::Column::TitleNorm.contains(norm.as_str()));
+        if let Some(d) = doi {
+            cond = cond.add(publication::Column::Doi.eq(d));
+        }
+        cond = cond.add(publication::Column::Pmid.eq(text));
+        q = q.filter(cond);
+    }
+    let pager = q.paginate(&db.conn, page.per_page);
+    let total = pager.num_items().await?;
+    let items = pager.fetch_page(page.page - 1).await?;
+    Ok(Paged { items, page: page.page, per_page: page.per_page, total })
+}
+
+pub async fn count(db: &Db, consortium_id: i64) -> Result<u64, StoreError> {
+    Ok(publication::Entity::find().filter(publication::Column::ConsortiumId.eq(consortium_id)).count(&db.conn).await?)
+}
+
+pub async fn authors(db: &Db, publication_id: i64) -> Result<Vec<publication_author::Model>, StoreError> {
+    Ok(publication_author::Entity::find()
+        .filter(publication_author::Column::PublicationId.eq(publication_id))
+        .order_by_asc(publication_author::Column::Position)
+        .all(&db.conn)
+        .await?)
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<publication::Model, StoreError> {
+    publication::Entity::find_by_id(id).one(&db.conn).await?.ok_or_else(|| StoreError::not_found("publication", id))
+}
+
+pub async fn review_queue(
+    db: &Db,
+    consortium_id: i64,
+) -> Result<Vec<(duplicate_candidate::Model, publication::Model, publication::Model)>, StoreError> {
+    let pending = duplicate_candidate::Entity::find()
+        .filter(duplicate_candidate::Column::Status.eq("pending"))
+        .order_by_asc(duplicate_candidate::Column::Id)
+        .all(&db.conn)
+        .await?;
+    let mut out = Vec::new();
+    for c in pending {
+        let (Ok(new), Ok(old)) = (get(db, c.publication_id).await, get(db, c.existing_id).await) else { continue };
+        if new.consortium_id == consortium_id {
+            out.push((c, new, old));
+        }
+    }
+    Ok(out)
+}
+
+/// Decides a possible duplicate: `merge` removes the newly imported record (the existing one stays),
+/// `keep` keeps both as separate works.
+pub async fn decide(db: &Db, who: &Who, candidate_id: i64, merge: bool) -> Result<(), StoreError> {
+    let txn = db.write().await?;
+    let c = duplicate_candidate::Entity::find_by_id(candidate_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| StoreError::not_found("duplicate_candidate", candidate_id))?;
+    if c.status != "pending" {
+        return Err(StoreError::Conflict { code: "already-decided", field: None });
+    }
+    let mut am: duplicate_candidate::ActiveModel = c.clone().into();
+    am.status = Set(if merge { "merged" } else { "kept_separate" }.into());
+    am.decided_by = Set(Some(who.label.clone()));
+    am.update(&txn).await?;
+    if merge {
+        let before = publication::Entity::find_by_id(c.publication_id).one(&txn).await?;
+        publication_author::Entity::delete_many()
+            .filter(publication_author::Column::PublicationId.eq(c.publication_id))
+            .exec(&txn)
+            .await?;
+        duplicate_candidate::Entity::delete_many()
+            .filter(duplicate_candidate::Column::PublicationId.eq(c.publication_id))
+            .exec(&txn)
+            .await?;
+        publication::Entity::delete_by_id(c.publication_id).exec(&txn).await?;
+        record(
+            &txn,
+            who,
+            "merge",
+            "publication",
+            c.publication_id,
+            before.and_then(|b| serde_json::to_value(b).ok()),
+            Some(json!({"kept": c.existing_id})),
+        )
+        .await?;
+    } else {
+        record(
+            &txn,
+            who,
+            "keep_separate",
+            "publication",
+            c.publication_id,
+            None,
+            Some(json!({"not_a_duplicate_of": c.existing_id})),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
