@@ -171,6 +171,20 @@ async fn demo_accounts_tokens_backup_restore_and_audit() {
     let o = medist(&url, &["trainees", "list", "--status", "applicant"]);
     assert!(o.status.success() && text(&o).contains("applicant"), "{}", text(&o));
 
+    let bib = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../medist-biblio/tests/data/tugboat_excerpt.bib");
+    let o = medist(&url, &["import", "publications", bib.to_str().unwrap(), "--dry-run"]);
+    assert!(
+        o.status.success() && text(&o).contains("dry run, nothing written") && text(&o).contains("new 2"),
+        "{}",
+        text(&o)
+    );
+    let o = medist(&url, &["import", "publications", bib.to_str().unwrap()]);
+    assert!(o.status.success() && text(&o).contains("imported") && text(&o).contains("new 2"), "{}", text(&o));
+    let o = medist(&url, &["import", "publications", bib.to_str().unwrap()]);
+    assert!(o.status.success() && text(&o).contains("new 0, duplicates skipped 2"), "{}", text(&o));
+    let o = medist(&url, &["import", "publications", "/nonexistent/file.bib"]);
+    assert!(!o.status.success() && text(&o).contains("cannot open /nonexistent/file.bib"), "{}", text(&o));
+
     let o = medist(&url, &["budget", "show"]);
     let t = text(&o);
     assert!(o.status.success() && t.contains("194억 원") && t.contains("[pass] 정부출연금 총액 166억 원 이하"), "{t}");

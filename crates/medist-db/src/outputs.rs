@@ -226,7 +226,7 @@ async fn write_chunk(
     // Possible duplicates: same first author and year, title close but not equal.
     let authors: Vec<String> = chunk.iter().map(|p| p.first_author.clone()).filter(|a| !a.is_empty()).collect();
     type Neighbour = (i64, String, Option<i32>, String, Option<String>, Option<String>, Option<String>, Option<String>);
-    let neighbours: Vec<Neighbour> = if authors.is_empty() {
+    let mut neighbours: Vec<Neighbour> = if authors.is_empty() {
         vec![]
     } else {
         publication::Entity::find()
@@ -310,6 +310,17 @@ async fn write_chunk(
         .insert(txn)
         .await?;
         ids.push(m.id);
+        // Later records of the same chunk compare with this one too.
+        neighbours.push((
+            m.id,
+            p.first_author.clone(),
+            r.year,
+            p.title_norm.clone(),
+            p.doi.clone(),
+            r.volume.clone(),
+            r.issue.clone(),
+            r.pages.clone(),
+        ));
         let authors: Vec<publication_author::ActiveModel> = r
             .authors
             .iter()

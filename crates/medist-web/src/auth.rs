@@ -182,6 +182,20 @@ async fn provided_csrf(req: Request, headers: &HeaderMap, here: &str) -> Result<
         let v = h.to_string();
         return Ok((Some(v), req));
     }
+    // Multipart forms (file uploads) carry the token in the query string of their action.
+    let is_multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("multipart/form-data"));
+    if is_multipart {
+        let token = req
+            .uri()
+            .query()
+            .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
+            .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v));
+        return Ok((token, req));
+    }
     let is_form = req
         .headers()
         .get(header::CONTENT_TYPE)

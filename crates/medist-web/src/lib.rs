@@ -18,6 +18,9 @@ use std::time::Duration;
 use axum::Router;
 use medist_db::Db;
 
+/// The largest request body accepted (an uploaded publication file).
+pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
+
 /// Web settings that come from the configuration.
 #[derive(Debug, Clone, Default)]
 pub struct WebConfig {
@@ -49,7 +52,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::resolve))
         .merge(ops::routes())
         .layer(axum::middleware::from_fn(ops::track))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(8 * 1024 * 1024))
+        // Large enough for a publication file uploaded through the UI or the API; bigger files go
+        // through `medist import`, which streams from disk.
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(60),

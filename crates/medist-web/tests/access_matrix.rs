@@ -43,6 +43,8 @@ fn allowed(spec: &str) -> BTreeSet<&'static str> {
         "BUDGET" => &["admin", "office", "coord_gist", "coord_cnuh", "reviewer"],
         "T_LIST" => &["admin", "office", "coord_gist", "coord_cnuh", "faculty", "trainee", "clinician"],
         "T_ONE" => &["admin", "office", "coord_gist", "faculty", "trainee"],
+        "IMPORT" => &["admin", "office", "coord_gist", "coord_cnuh", "faculty", "tto"],
+        "REVIEW" => &["admin", "office", "coord_gist", "coord_cnuh"],
         other => panic!("unknown group {other}"),
     };
     list.iter().copied().collect()
@@ -50,6 +52,7 @@ fn allowed(spec: &str) -> BTreeSet<&'static str> {
 
 enum Body {
     None,
+    File(&'static str, Vec<u8>),
     Form(Vec<(&'static str, String)>),
     Json(serde_json::Value),
 }
@@ -75,6 +78,7 @@ async fn call(app: &TestApp, c: &Case, s: Option<&Session>) -> common::Resp {
         (Body::None, m, true) => app.api(m, &c.path, s, None).await,
         (Body::Json(v), m, true) => app.api(m, &c.path, s, Some(v.clone())).await,
         (Body::None, "POST", false) => app.post_form(&c.path, s, &[]).await,
+        (Body::File(name, content), "POST", false) => app.post_file(&c.path, s, name, content).await,
         _ => panic!("unsupported case {} {}", c.method, c.path),
     }
 }
@@ -145,6 +149,33 @@ async fn every_route_for_every_role() {
             .unwrap()[0]
             .trainee
             .id;
+    // Four pairs of near-duplicate publications: four review candidates to decide.
+    let mut pairs = String::new();
+    for (i, title) in [
+        "Immune checkpoint response in lung cancer patients",
+        "Stem cell scaffolds for articular cartilage defects",
+        "Multimodal imaging of liver fibrosis models",
+        "Genomic markers of gastric cancer relapse cohorts",
+    ]
+    .iter()
+    .enumerate()
+    {
+        pairs.push_str(&format!(
+            "@article{{a{i}, author = {{Kim, Tae}}, title = {{{title}}}, journal = {{J}}, year = 2026}}\n\
+             @article{{b{i}, author = {{Kim, Tae}}, title = {{{}}}, journal = {{J}}, year = 2026}}\n",
+            title.trim_end_matches('s')
+        ));
+    }
+    let who = medist_db::Who::system("t");
+    let opts = medist_db::outputs::ImportOptions { source_name: "pairs.bib".into(), ..Default::default() };
+    let rep =
+        medist_db::outputs::import(&app.db, &who, c, medist_biblio::BibtexReader::new(pairs.as_bytes()), &opts, |_| {})
+            .await
+            .unwrap();
+    assert_eq!(rep.to_review, 4, "{rep:?}");
+    let queue = medist_db::outputs::review_queue(&app.db, c).await.unwrap();
+    let (d1, d2, d3, d4) = (queue[0].0.id, queue[1].0.id, queue[2].0.id, queue[3].0.id);
+    let a_publication = queue[0].2.id;
     let empty_person =
         |inst: i64| json!({"name_ko": "", "name_en": "", "email": "", "institution_id": inst.to_string()});
     let empty_inst = json!({"name_ko": "", "name_en": "", "short_name": "", "kind": ""});
@@ -697,6 +728,85 @@ async fn every_route_for_every_role() {
             path: format!("/api/v1/trainees/{first_trainee}/status"),
             body: Body::Json(json!({"status": "", "reason": ""})),
             who: "GIST",
+        },
+        // outputs
+        Case { method: "GET", pattern: "/publications", path: "/publications".into(), body: Body::None, who: "ALL" },
+        Case {
+            method: "POST",
+            pattern: "/publications/import",
+            path: "/publications/import".into(),
+            body: Body::File("empty.bib", vec![]),
+            who: "IMPORT",
+        },
+        Case {
+            method: "GET",
+            pattern: "/publications/review",
+            path: "/publications/review".into(),
+            body: Body::None,
+            who: "REVIEW",
+        },
+        Case {
+            method: "GET",
+            pattern: "/publications/{id}",
+            path: format!("/publications/{a_publication}"),
+            body: Body::None,
+            who: "ALL",
+        },
+        Case {
+            method: "POST",
+            pattern: "/duplicates/{id}/merge",
+            path: format!("/duplicates/{d1}/merge"),
+            body: Body::None,
+            who: "REVIEW",
+        },
+        Case {
+            method: "POST",
+            pattern: "/duplicates/{id}/keep",
+            path: format!("/duplicates/{d2}/keep"),
+            body: Body::None,
+            who: "REVIEW",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia/{id}/publications",
+            path: format!("/api/v1/consortia/{c}/publications"),
+            body: Body::None,
+            who: "ALL",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/consortia/{id}/publications/import",
+            path: format!("/api/v1/consortia/{c}/publications/import?format=bibtex"),
+            body: Body::None,
+            who: "IMPORT",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia/{id}/publications/review",
+            path: format!("/api/v1/consortia/{c}/publications/review"),
+            body: Body::None,
+            who: "REVIEW",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/publications/{id}",
+            path: format!("/api/v1/publications/{a_publication}"),
+            body: Body::None,
+            who: "ALL",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/duplicates/{id}/merge",
+            path: format!("/api/v1/duplicates/{d3}/merge"),
+            body: Body::None,
+            who: "REVIEW",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/duplicates/{id}/keep",
+            path: format!("/api/v1/duplicates/{d4}/keep"),
+            body: Body::None,
+            who: "REVIEW",
         },
         // last: these change accounts
         Case {

@@ -7,6 +7,7 @@ mod audit;
 mod education;
 mod funding;
 mod org;
+mod outputs;
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .merge(audit::routes())
         .merge(funding::routes())
         .merge(education::routes())
+        .merge(outputs::routes())
         .fallback(not_found)
 }
 
@@ -52,6 +54,7 @@ async fn not_found() -> ApiError {
         accounts::list_tokens, accounts::create_token, accounts::revoke_token, accounts::change_password,
         audit::list, audit::verify,
         education::catalog, education::list_trainees, education::get_trainee, education::degree_audit, education::change_status,
+        outputs::list, outputs::import, outputs::get_publication, outputs::review_queue, outputs::merge, outputs::keep,
         funding::overview, funding::list_lines, funding::create_line, funding::get_line, funding::amend_line,
         funding::add_expenditure, funding::close_line, funding::reopen_line, funding::put_constraint, funding::delete_constraint,
     ),

@@ -7,6 +7,7 @@ mod education;
 mod forms;
 mod funding;
 mod org;
+mod outputs;
 mod session;
 
 use std::collections::HashMap;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .merge(org::routes())
         .merge(admin::routes())
         .merge(education::routes())
+        .merge(outputs::routes())
         .merge(funding::routes())
         .merge(account::routes())
 }
@@ -106,7 +108,7 @@ impl Layout {
                         .into_iter()
                         .any(|r| a.actor.has_role(r))
             }) && !a.actor.grants.iter().all(|g| g.role == Role::Reviewer);
-            let items: [(&'static str, &str, bool); 9] = [
+            let items: [(&'static str, &str, bool); 10] = [
                 ("/consortium", "nav-consortium", can(Action::Read, Resource::Program)),
                 ("/institutions", "nav-institutions", can(Action::Read, Resource::Program)),
                 (
@@ -119,6 +121,7 @@ impl Layout {
                 ),
                 ("/education", "nav-education", can(Action::Read, Resource::Program)),
                 ("/trainees", "nav-trainees", trainees),
+                ("/publications", "nav-publications", can(Action::Read, Resource::Program)),
                 ("/budget", "nav-budget", budget),
                 ("/admin/users", "nav-users", can(Action::Read, Resource::Accounts)),
                 ("/admin/audit", "nav-audit", can(Action::Read, Resource::AuditLog)),

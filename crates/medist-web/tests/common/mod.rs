@@ -105,6 +105,32 @@ impl TestApp {
         self.send(b.body(Body::from(body)).unwrap()).await
     }
 
+    /// A multipart upload (a file field named `file`) with the CSRF token in the query string.
+    pub async fn post_file(&self, path: &str, s: Option<&Session>, file_name: &str, content: &[u8]) -> Resp {
+        let boundary = "medist-test-boundary";
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"format\"\r\n\r\nauto\r\n").as_bytes(),
+        );
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let mut uri = path.to_string();
+        let mut b =
+            Request::post(path).header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"));
+        if let Some(s) = s {
+            uri = format!("{path}?csrf={}", s.csrf);
+            b = Request::post(uri.as_str())
+                .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+                .header(header::COOKIE, format!("medist_session={}", s.cookie));
+        }
+        let _ = uri;
+        self.send(b.body(Body::from(body)).unwrap()).await
+    }
+
     /// A JSON API call with the session cookie and the CSRF header.
     pub async fn api(&self, method: &str, path: &str, s: Option<&Session>, body: Option<serde_json::Value>) -> Resp {
         let mut b = Request::builder().method(method).uri(path);

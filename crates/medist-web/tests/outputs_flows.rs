@@ -1,0 +1,85 @@
+//! Publications through the UI and the API: upload, re-upload, a damaged file, the review queue.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::TestApp;
+
+fn excerpt(name: &str) -> Vec<u8> {
+    std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../medist-biblio/tests/data").join(name))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_coordinator_uploads_a_file_and_uploading_it_again_adds_nothing() {
+    let app = TestApp::new().await;
+    let s = app.session("coordinator.gist@miracle.example").await;
+    let xml = excerpt("pubmed_excerpt.xml");
+    let r = app.post_file("/publications/import", Some(&s), "pubmed_excerpt.xml", &xml).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("모두 저장했습니다"));
+    assert!(r.body.contains("Early Predictors of De Novo and Subthreshold Late-Onset ADHD"));
+    let again = app.post_file("/publications/import", Some(&s), "pubmed_excerpt.xml", &xml).await;
+    assert!(again.body.contains("이미 있어 건너뜀"));
+    let list = app
+        .api("GET", &format!("/api/v1/consortia/{}/publications?q=ADHD", app.consortium_id), Some(&s), None)
+        .await
+        .json();
+    assert_eq!(list["total"], 1);
+    let id = list["items"][0]["id"].as_i64().unwrap();
+    let one = app.api("GET", &format!("/api/v1/publications/{id}"), Some(&s), None).await.json();
+    assert_eq!(one["publication"]["pmid"], "31884885");
+    assert!(one["authors"].as_array().unwrap().len() > 3);
+
+    let mut damaged = excerpt("tugboat_excerpt.bib");
+    damaged.extend_from_slice(b"\n@article{broken, title = {Unbalanced {braces}, year = 2026,\n");
+    let r = app.post_file("/publications/import", Some(&s), "damaged.bib", &damaged).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("아무것도 저장하지 않았습니다") && r.body.contains("damaged.bib: BibTeX line"),
+        "{}",
+        r.body
+    );
+    let total =
+        app.api("GET", &format!("/api/v1/consortia/{}/publications", app.consortium_id), Some(&s), None).await.json();
+    assert_eq!(total["total"], 3, "only the PubMed records");
+
+    let r = app.post_file("/publications/import", Some(&s), "notes.docx", b"hello").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("파일 형식을 알 수 없습니다"));
+}
+
+#[tokio::test]
+async fn the_api_imports_with_a_token_and_the_office_reviews_near_duplicates() {
+    let app = TestApp::new().await;
+    let office = app.session("office@miracle.example").await;
+    let c = app.consortium_id;
+    let token = app
+        .api("POST", "/api/v1/tokens", Some(&office), Some(serde_json::json!({"name": "sync", "scope": "write"})))
+        .await
+        .json()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let body = "@article{a, author = {Kim, Tae}, title = {Deep learning for early detection of pancreatic cancer lesions}, journal = {J}, year = 2027}\n\
+                @article{b, author = {Kim, Tae}, title = {Deep learning for early detection of pancreatic cancer lesion}, journal = {J}, year = 2027}\n";
+    let req =
+        axum::http::Request::post(format!("/api/v1/consortia/{c}/publications/import?format=bibtex&name=pair.bib"))
+            .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(axum::body::Body::from(body))
+            .unwrap();
+    let r = app.send(req).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["to_review"], 1);
+    let page = app.get("/publications/review", Some(&office)).await;
+    assert!(page.body.contains("pancreatic cancer lesion") && page.body.contains("같은 논문 (합치기)"));
+    let queue = app.api("GET", &format!("/api/v1/consortia/{c}/publications/review"), Some(&office), None).await.json();
+    let id = queue[0]["candidate"]["id"].as_i64().unwrap();
+    let r = app.post_form(&format!("/duplicates/{id}/keep"), Some(&office), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = app.api("POST", &format!("/api/v1/duplicates/{id}/merge"), Some(&office), None).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.json()["code"], "already-decided");
+    let list = app.api("GET", &format!("/api/v1/consortia/{c}/publications"), Some(&office), None).await.json();
+    assert_eq!(list["total"], 2, "kept as two works");
+}
