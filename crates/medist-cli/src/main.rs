@@ -391,7 +391,26 @@ enum PeopleCmd {
     Show { id: i64 },
 }
 
+/// `medist people list | head` closes our standard output early: end quietly, as Unix tools do,
+/// instead of reporting a panic from `println!`.
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.starts_with("failed printing to stdout") && msg.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = Cli::parse();
     let cfg = match config::load(cli.config.as_deref()) {
         Ok(mut c) => {
