@@ -7,6 +7,7 @@ pub mod audit;
 pub mod education;
 pub mod error;
 pub mod funding;
+pub mod kpi;
 pub mod org;
 pub mod outputs;
 

@@ -82,6 +82,15 @@ enum Command {
     /// Trainees.
     #[command(subcommand)]
     Trainees(TraineesCmd),
+    /// KPIs counted live from the records: all of them, or one with the records it counts.
+    Kpi {
+        /// A KPI code, e.g. sci_papers; without it, every KPI.
+        code: Option<String>,
+        #[arg(long)]
+        consortium: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Import records from files.
     #[command(subcommand)]
     Import(ImportCmd),
@@ -734,6 +743,43 @@ async fn run(cli: Cli, cfg: config::Config) -> Result<()> {
             let db = open(&cfg).await?;
             let cid = default_consortium(&db, consortium).await?;
             import_publications(&db, &caller, cid, &file, &format, dry_run, valid_only, quiet).await?;
+        }
+        Command::Kpi { code, consortium, json } => {
+            let db = open(&cfg).await?;
+            let cid = default_consortium(&db, consortium).await?;
+            let all = medist_app::kpi::list(&db, &caller, cid).await.map_err(explain)?;
+            let chosen: Vec<_> = all.into_iter().filter(|k| code.as_deref().is_none_or(|c| k.kpi.code == c)).collect();
+            if let Some(c) = &code
+                && chosen.is_empty()
+            {
+                bail!("no KPI with the code '{c}'");
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&chosen)?);
+            } else {
+                for k in &chosen {
+                    let total = k.value.as_ref().map(|v| v.total).unwrap_or(0);
+                    println!(
+                        "{:<22} {:>5} / {:<5} {} ({})",
+                        k.kpi.code, total, k.kpi.target, k.kpi.name_ko, k.kpi.name_en
+                    );
+                    for e in &k.rule_errors {
+                        println!("    rule error: {e}");
+                    }
+                    if code.is_some() {
+                        println!(
+                            "    rule (version {}):\n      {}",
+                            k.kpi.version,
+                            k.kpi.rule_text.replace('\n', "\n      ")
+                        );
+                        if let Some(v) = &k.value {
+                            for r in &v.counted {
+                                println!("    counted: record {} ({})", r.record_id, r.year);
+                            }
+                        }
+                    }
+                }
+            }
         }
         Command::AuditDegree { trainee, what_if, json } => {
             let db = open(&cfg).await?;

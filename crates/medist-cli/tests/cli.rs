@@ -185,6 +185,13 @@ async fn demo_accounts_tokens_backup_restore_and_audit() {
     let o = medist(&url, &["import", "publications", "/nonexistent/file.bib"]);
     assert!(!o.status.success() && text(&o).contains("cannot open /nonexistent/file.bib"), "{}", text(&o));
 
+    let o = medist(&url, &["kpi"]);
+    assert!(o.status.success() && text(&o).contains("joint_courses") && text(&o).contains("/ 16"), "{}", text(&o));
+    let o = medist(&url, &["kpi", "joint_courses"]);
+    assert!(o.status.success() && text(&o).contains("counted: record"), "{}", text(&o));
+    let o = medist(&url, &["kpi", "nothing"]);
+    assert!(!o.status.success() && text(&o).contains("no KPI with the code 'nothing'"), "{}", text(&o));
+
     let o = medist(&url, &["budget", "show"]);
     let t = text(&o);
     assert!(o.status.success() && t.contains("194억 원") && t.contains("[pass] 정부출연금 총액 166억 원 이하"), "{t}");

@@ -45,13 +45,14 @@ macro_rules! for_each_table {
         $m!(publication, $($arg)*);
         $m!(publication_author, $($arg)*);
         $m!(duplicate_candidate, $($arg)*);
+        $m!(kpi, $($arg)*);
         $m!(audit_log, $($arg)*);
         $m!(audit_head, $($arg)*);
     };
 }
 
 /// Tables whose primary key is a sequence on PostgreSQL.
-const SERIAL_TABLES: [&str; 25] = [
+const SERIAL_TABLES: [&str; 26] = [
     "program",
     "ministry",
     "consortium",
@@ -77,6 +78,7 @@ const SERIAL_TABLES: [&str; 25] = [
     "publication",
     "publication_author",
     "duplicate_candidate",
+    "kpi",
 ];
 
 #[derive(Debug, Clone, Default, serde::Serialize)]

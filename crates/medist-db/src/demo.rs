@@ -11,7 +11,7 @@ use crate::accounts::{hash_password, random_password};
 use crate::audit::record;
 use crate::entities::{
     app_user, appointment, budget_constraint, budget_line, consortium, course, course_equivalence, degree_program,
-    enrollment, expenditure, institution, milestone, ministry, person, program, role_grant, trainee, unit,
+    enrollment, expenditure, institution, kpi, milestone, ministry, person, program, role_grant, trainee, unit,
 };
 use crate::{Db, StoreError, Who, now};
 use medist_funding::ledger::Category;
@@ -308,6 +308,25 @@ pub async fn load(db: &Db, who: &Who) -> Result<DemoSummary, StoreError> {
     }
 
     let trainee_people = education(&txn, who, cons.id, &insts, &faculty_ids, t).await?;
+    for (code, ko, en, unit, target, rule) in crate::kpi::miracle_kpis() {
+        let m = kpi::ActiveModel {
+            consortium_id: Set(cons.id),
+            code: Set(code.into()),
+            name_ko: Set(ko.into()),
+            name_en: Set(en.into()),
+            unit: Set(unit.into()),
+            target: Set(target),
+            start_year: Set(2026),
+            end_year: Set(2030),
+            rule_text: Set(rule.into()),
+            version: Set(1),
+            updated_at: Set(t),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        audit_created(&txn, who, "kpi", m.id, &m).await?;
+    }
 
     // Demo accounts, one per role, all with one random password shown once.
     let mut accounts = Vec::new();

@@ -11,6 +11,7 @@ pub mod education;
 pub mod entities;
 pub mod error;
 pub mod funding;
+pub mod kpi;
 pub mod migration;
 pub mod org;
 pub mod outputs;

@@ -176,6 +176,7 @@ async fn every_route_for_every_role() {
     let queue = medist_db::outputs::review_queue(&app.db, c).await.unwrap();
     let (d1, d2, d3, d4) = (queue[0].0.id, queue[1].0.id, queue[2].0.id, queue[3].0.id);
     let a_publication = queue[0].2.id;
+    let a_kpi = medist_db::kpi::list(&app.db, c).await.unwrap()[0].id;
     let empty_person =
         |inst: i64| json!({"name_ko": "", "name_en": "", "email": "", "institution_id": inst.to_string()});
     let empty_inst = json!({"name_ko": "", "name_en": "", "short_name": "", "kind": ""});
@@ -807,6 +808,44 @@ async fn every_route_for_every_role() {
             path: format!("/api/v1/duplicates/{d4}/keep"),
             body: Body::None,
             who: "REVIEW",
+        },
+        // KPIs
+        Case { method: "GET", pattern: "/kpis", path: "/kpis".into(), body: Body::None, who: "ALL" },
+        Case { method: "GET", pattern: "/kpis/{id}", path: format!("/kpis/{a_kpi}"), body: Body::None, who: "ALL" },
+        Case {
+            method: "POST",
+            pattern: "/kpis/{id}/rule",
+            path: format!("/kpis/{a_kpi}/rule"),
+            body: f(&[("rule_text", "count nothing at all")]),
+            who: "PO",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia/{id}/kpis",
+            path: format!("/api/v1/consortia/{c}/kpis"),
+            body: Body::None,
+            who: "ALL",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/kpis/{id}",
+            path: format!("/api/v1/kpis/{a_kpi}"),
+            body: Body::None,
+            who: "ALL",
+        },
+        Case {
+            method: "PUT",
+            pattern: "/api/v1/kpis/{id}/rule",
+            path: format!("/api/v1/kpis/{a_kpi}/rule"),
+            body: Body::Json(json!({"rule_text": "count nothing"})),
+            who: "PO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/kpis/{id}/preview",
+            path: format!("/api/v1/kpis/{a_kpi}/preview"),
+            body: Body::Json(json!({"rule_text": "count course"})),
+            who: "ALL",
         },
         // last: these change accounts
         Case {

@@ -17,6 +17,7 @@ pub mod duplicate_candidate;
 pub mod enrollment;
 pub mod expenditure;
 pub mod institution;
+pub mod kpi;
 pub mod login_failure;
 pub mod milestone;
 pub mod ministry;

@@ -6,6 +6,7 @@ mod m0001_foundation;
 mod m0002_funding;
 mod m0003_education;
 mod m0004_outputs;
+mod m0005_kpi;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_funding::Migration),
             Box::new(m0003_education::Migration),
             Box::new(m0004_outputs::Migration),
+            Box::new(m0005_kpi::Migration),
         ]
     }
 }

@@ -429,3 +429,24 @@ audit-action-import = imported
 audit-action-merge = merged as duplicate
 audit-action-keep-separate = kept as a separate work
 entity-publication = Publication
+
+# KPIs
+nav-kpis = KPIs
+kpis-title = KPIs
+kpi-title = KPI
+kpis-intro = Every figure is counted live from the records by its counting rule. Open a KPI to see the records behind the number.
+attainment = Attainment
+needed-per-year = Needed per year
+actual = Actual
+target = Target
+on-track = On track
+behind = Behind the straight-line pace
+by-year = By year
+counted-records = Records counted (evidence)
+undated-records = Records left out for lack of a date
+counting-rule = Counting rule
+rule-version = Rule version
+rule-has-errors = The counting rule has errors
+error-rule-invalid = The counting rule is not valid.
+entity-kpi = KPI
+audit-action-rule = counting rule changed

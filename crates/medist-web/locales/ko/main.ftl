@@ -429,3 +429,24 @@ audit-action-import = 가져오기
 audit-action-merge = 중복 합치기
 audit-action-keep-separate = 별개 논문으로 유지
 entity-publication = 논문
+
+# 성과지표
+nav-kpis = 성과지표
+kpis-title = 성과지표
+kpi-title = 성과지표 상세
+kpis-intro = 모든 실적은 등록된 기록에서 산출 기준에 따라 실시간으로 계산됩니다. 숫자를 누르면 계산에 들어간 기록을 볼 수 있습니다.
+attainment = 달성률
+needed-per-year = 연간 필요 실적
+actual = 실적
+target = 목표치
+on-track = 목표 달성 추세입니다
+behind = 목표 대비 뒤처져 있습니다
+by-year = 연도별 실적
+counted-records = 계산에 들어간 기록 (증빙)
+undated-records = 날짜가 없어 제외된 기록
+counting-rule = 산출 기준
+rule-version = 기준 버전
+rule-has-errors = 산출 기준에 오류가 있습니다
+error-rule-invalid = 산출 기준이 올바르지 않습니다.
+entity-kpi = 성과지표
+audit-action-rule = 산출 기준 변경

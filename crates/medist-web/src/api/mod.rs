@@ -6,6 +6,7 @@ mod accounts;
 mod audit;
 mod education;
 mod funding;
+mod kpi;
 mod org;
 mod outputs;
 
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .merge(funding::routes())
         .merge(education::routes())
         .merge(outputs::routes())
+        .merge(kpi::routes())
         .fallback(not_found)
 }
 
@@ -55,6 +57,7 @@ async fn not_found() -> ApiError {
         audit::list, audit::verify,
         education::catalog, education::list_trainees, education::get_trainee, education::degree_audit, education::change_status,
         outputs::list, outputs::import, outputs::get_publication, outputs::review_queue, outputs::merge, outputs::keep,
+        kpi::list, kpi::get_kpi, kpi::set_rule, kpi::preview,
         funding::overview, funding::list_lines, funding::create_line, funding::get_line, funding::amend_line,
         funding::add_expenditure, funding::close_line, funding::reopen_line, funding::put_constraint, funding::delete_constraint,
     ),

@@ -6,6 +6,7 @@ mod admin;
 mod education;
 mod forms;
 mod funding;
+mod kpi;
 mod org;
 mod outputs;
 mod session;
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .merge(admin::routes())
         .merge(education::routes())
         .merge(outputs::routes())
+        .merge(kpi::routes())
         .merge(funding::routes())
         .merge(account::routes())
 }
@@ -108,7 +110,7 @@ impl Layout {
                         .into_iter()
                         .any(|r| a.actor.has_role(r))
             }) && !a.actor.grants.iter().all(|g| g.role == Role::Reviewer);
-            let items: [(&'static str, &str, bool); 10] = [
+            let items: [(&'static str, &str, bool); 11] = [
                 ("/consortium", "nav-consortium", can(Action::Read, Resource::Program)),
                 ("/institutions", "nav-institutions", can(Action::Read, Resource::Program)),
                 (
@@ -122,6 +124,7 @@ impl Layout {
                 ("/education", "nav-education", can(Action::Read, Resource::Program)),
                 ("/trainees", "nav-trainees", trainees),
                 ("/publications", "nav-publications", can(Action::Read, Resource::Program)),
+                ("/kpis", "nav-kpis", can(Action::Read, Resource::Program)),
                 ("/budget", "nav-budget", budget),
                 ("/admin/users", "nav-users", can(Action::Read, Resource::Accounts)),
                 ("/admin/audit", "nav-audit", can(Action::Read, Resource::AuditLog)),

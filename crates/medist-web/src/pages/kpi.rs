@@ -1,0 +1,125 @@
+//! KPI pages: every KPI against its target with the pace needed, and each KPI's records and rule.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::Form;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use medist_app::kpi as app;
+use medist_app::{AppError, Caller};
+use medist_core::access::{Action, Resource};
+use medist_db::kpi::KpiResult;
+use medist_performance::pace::{Pace, pace};
+
+use super::{FormState, Id, Layout, page};
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::error::HtmlError;
+
+type PageResult = Result<Response, HtmlError>;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/kpis", get(list_page))
+        .route("/kpis/{id}", get(kpi_page))
+        .route("/kpis/{id}/rule", post(set_rule))
+}
+
+async fn home(ctx: &Ctx, caller: &Caller) -> Result<i64, AppError> {
+    medist_app::org::home_consortium(&ctx.st.db, caller).await?.ok_or(AppError::Forbidden("no-consortium"))
+}
+
+pub struct Card {
+    pub r: KpiResult,
+    pub actual: i64,
+    pub pace: Pace,
+}
+
+fn card(r: KpiResult) -> Card {
+    let actual = r.value.as_ref().map(|v| v.total).unwrap_or(0);
+    let year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
+    let p = pace(r.kpi.target, actual, r.kpi.start_year, r.kpi.end_year, year);
+    Card { r, actual, pace: p }
+}
+
+#[derive(Template)]
+#[template(path = "kpis.html")]
+struct ListPage {
+    l: Layout,
+    cards: Vec<Card>,
+}
+
+impl ListPage {
+    fn rate(&self, bp: &Option<i64>) -> String {
+        super::funding::rate_text(bp)
+    }
+    fn width(&self, bp: &Option<i64>) -> i64 {
+        bp.map(|b| (b / 100).clamp(0, 100)).unwrap_or(0)
+    }
+}
+
+async fn list_page(ctx: Ctx) -> PageResult {
+    let caller = ctx.caller()?;
+    let cid = home(&ctx, &caller).await?;
+    let cards = app::list(&ctx.st.db, &caller, cid).await?.into_iter().map(card).collect();
+    Ok(page(&ListPage { l: Layout::from_ctx(&ctx, "kpis-title", "nav-kpis"), cards }))
+}
+
+#[derive(Template)]
+#[template(path = "kpi.html")]
+struct KpiPage {
+    l: Layout,
+    c: Card,
+    can_edit: bool,
+    f: FormState,
+    preview_errors: Vec<String>,
+}
+
+impl KpiPage {
+    fn link(&self, id: &i64) -> String {
+        let rule = medist_performance::parse(&self.c.r.kpi.rule_text).map(|r| r.entity).unwrap_or_default();
+        match rule.as_str() {
+            "trainee" => format!("/trainees/{id}"),
+            "publication" => format!("/publications/{id}"),
+            _ => "/education".to_string(),
+        }
+    }
+    fn years(&self) -> Vec<(i32, i64)> {
+        let by: HashMap<i32, i64> =
+            self.c.r.value.as_ref().map(|v| v.by_year.clone().into_iter().collect()).unwrap_or_default();
+        (self.c.r.kpi.start_year..=self.c.r.kpi.end_year).map(|y| (y, by.get(&y).copied().unwrap_or(0))).collect()
+    }
+}
+
+async fn kpi_view(ctx: &Ctx, id: i64, f: FormState, preview_errors: Vec<String>) -> PageResult {
+    let caller = ctx.caller()?;
+    let r = app::get(&ctx.st.db, &caller, id).await?;
+    let can_edit = caller.can(Action::Update, Resource::Consortium { consortium_id: r.kpi.consortium_id });
+    let f = if f.values.is_empty() { f.with("rule_text", r.kpi.rule_text.clone()) } else { f };
+    let status = if preview_errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((
+        status,
+        page(&KpiPage { l: Layout::from_ctx(ctx, "kpi-title", "nav-kpis"), c: card(r), can_edit, f, preview_errors }),
+    )
+        .into_response())
+}
+
+async fn kpi_page(ctx: Ctx, Id(id): Id) -> PageResult {
+    kpi_view(&ctx, id, FormState::new(ctx.lang), vec![]).await
+}
+
+async fn set_rule(ctx: Ctx, Id(id): Id, Form(v): Form<HashMap<String, String>>) -> PageResult {
+    let caller = ctx.caller()?;
+    let text = v.get("rule_text").cloned().unwrap_or_default();
+    match app::set_rule(&ctx.st.db, &caller, id, &text).await {
+        Ok(_) => Ok(Redirect::to(&format!("/kpis/{id}?ok=saved")).into_response()),
+        Err(AppError::BadRequest { code: "rule-invalid", detail }) => {
+            let f = FormState::new(ctx.lang).with("rule_text", text);
+            kpi_view(&ctx, id, f, detail.split("; ").map(str::to_string).collect()).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
