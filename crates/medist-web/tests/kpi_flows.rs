@@ -46,6 +46,8 @@ async fn every_seed_kpi_against_its_target_with_the_records_behind_it() {
         joint["value"]["counted"].as_array().unwrap().iter().map(|r| r["record_id"].as_i64().unwrap()).collect();
     counted.sort();
     assert_eq!(counted, joint_courses, "the number is exactly these records");
+    let detail = app.get(&format!("/kpis/{}", joint["kpi"]["id"]), Some(&s)).await;
+    assert!(detail.body.contains("BSE7001 의생명공학 원리"), "the drill-down names the courses");
     let page = app.get("/kpis", Some(&s)).await;
     assert!(page.body.contains("공동교과목 개발") && page.body.contains("/ 16") && page.body.contains("특허 등록"));
     // Reviewers read but cannot change a rule.

@@ -73,6 +73,8 @@ async fn list_page(ctx: Ctx) -> PageResult {
 struct KpiPage {
     l: Layout,
     c: Card,
+    /// A readable name for each counted record: course code and title, trainee name, publication title.
+    labels: HashMap<i64, String>,
     can_edit: bool,
     f: FormState,
     preview_errors: Vec<String>,
@@ -87,6 +89,9 @@ impl KpiPage {
             _ => "/education".to_string(),
         }
     }
+    fn label(&self, id: &i64) -> String {
+        self.labels.get(id).cloned().unwrap_or_else(|| format!("#{id}"))
+    }
     fn years(&self) -> Vec<(i32, i64)> {
         let by: HashMap<i32, i64> =
             self.c.r.value.as_ref().map(|v| v.by_year.clone().into_iter().collect()).unwrap_or_default();
@@ -99,12 +104,60 @@ async fn kpi_view(ctx: &Ctx, id: i64, f: FormState, preview_errors: Vec<String>)
     let r = app::get(&ctx.st.db, &caller, id).await?;
     let can_edit = caller.can(Action::Update, Resource::Consortium { consortium_id: r.kpi.consortium_id });
     let f = if f.values.is_empty() { f.with("rule_text", r.kpi.rule_text.clone()) } else { f };
+    let labels = record_labels(ctx, &r).await?;
     let status = if preview_errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok((
         status,
-        page(&KpiPage { l: Layout::from_ctx(ctx, "kpi-title", "nav-kpis"), c: card(r), can_edit, f, preview_errors }),
+        page(&KpiPage {
+            l: Layout::from_ctx(ctx, "kpi-title", "nav-kpis"),
+            c: card(r),
+            labels,
+            can_edit,
+            f,
+            preview_errors,
+        }),
     )
         .into_response())
+}
+
+async fn record_labels(ctx: &Ctx, r: &KpiResult) -> Result<HashMap<i64, String>, AppError> {
+    let Some(v) = &r.value else { return Ok(HashMap::new()) };
+    let ids: std::collections::HashSet<i64> = v.counted.iter().map(|c| c.record_id).collect();
+    let entity = medist_performance::parse(&r.kpi.rule_text).map(|x| x.entity).unwrap_or_default();
+    let pick = |ko: &str, en: &str| match ctx.lang {
+        medist_core::locale::Locale::Ko => ko.to_string(),
+        medist_core::locale::Locale::En => en.to_string(),
+    };
+    let db = &ctx.st.db;
+    Ok(match entity.as_str() {
+        "course" => medist_db::education::courses(db, r.kpi.consortium_id)
+            .await?
+            .into_iter()
+            .filter(|c| ids.contains(&c.id))
+            .map(|c| (c.id, format!("{} {}", c.code, pick(&c.title_ko, &c.title_en))))
+            .collect(),
+        "trainee" => medist_db::education::list_trainees(
+            db,
+            r.kpi.consortium_id,
+            &Default::default(),
+            chrono::Utc::now().date_naive(),
+        )
+        .await?
+        .into_iter()
+        .filter(|t| ids.contains(&t.trainee.id))
+        .map(|t| (t.trainee.id, pick(&t.name_ko, &t.name_en)))
+        .collect(),
+        "publication" => {
+            let mut out = HashMap::new();
+            for id in ids.iter().take(500) {
+                if let Ok(p) = medist_db::outputs::get(db, *id).await {
+                    out.insert(p.id, p.title);
+                }
+            }
+            out
+        }
+        _ => HashMap::new(),
+    })
 }
 
 async fn kpi_page(ctx: Ctx, Id(id): Id) -> PageResult {
