@@ -3,15 +3,13 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use super::helpers::fk;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
 fn id<T: IntoIden + 'static>(col: T) -> ColumnDef {
     big_pk_auto(col)
-}
-
-fn fk<T: IntoIden + 'static, U: IntoIden + 'static>(from: (T, T), to: (U, U)) -> ForeignKeyCreateStatement {
-    ForeignKey::create().from(from.0, from.1).to(to.0, to.1).on_delete(ForeignKeyAction::Restrict).to_owned()
 }
 
 #[derive(DeriveIden)]

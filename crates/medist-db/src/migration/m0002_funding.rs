@@ -3,6 +3,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use super::helpers::fk;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -70,10 +72,6 @@ enum Consortium {
 enum Institution {
     Table,
     Id,
-}
-
-fn fk<T: IntoIden + 'static, U: IntoIden + 'static>(from: (T, T), to: (U, U)) -> ForeignKeyCreateStatement {
-    ForeignKey::create().from(from.0, from.1).to(to.0, to.1).on_delete(ForeignKeyAction::Restrict).to_owned()
 }
 
 #[async_trait::async_trait]

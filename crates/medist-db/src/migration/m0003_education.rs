@@ -4,6 +4,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use super::helpers::fk;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -132,10 +134,6 @@ enum DegreeException {
     Reason,
     Approver,
     CreatedAt,
-}
-
-fn fk<T: IntoIden + 'static, U: IntoIden + 'static>(from: (T, T), to: (U, U)) -> ForeignKeyCreateStatement {
-    ForeignKey::create().from(from.0, from.1).to(to.0, to.1).on_delete(ForeignKeyAction::Restrict).to_owned()
 }
 
 #[async_trait::async_trait]

@@ -2,6 +2,7 @@
 
 use sea_orm_migration::prelude::*;
 
+mod helpers;
 mod m0001_foundation;
 mod m0002_funding;
 mod m0003_education;
