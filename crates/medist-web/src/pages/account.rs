@@ -113,9 +113,7 @@ async fn token_create(ctx: Ctx, Form(v): Form<Fields>) -> PageResult {
                 .await
         }
         Err(e) => {
-            let mut f = FormState::new(ctx.lang);
-            f.values = v;
-            account_view(&ctx, FormState::new(ctx.lang), f.fail(e)?, None).await
+            account_view(&ctx, FormState::new(ctx.lang), FormState::from_values(ctx.lang, v).fail(e)?, None).await
         }
     }
 }

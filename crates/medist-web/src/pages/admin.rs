@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Query};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use medist_app::{AppError, accounts, audit};
@@ -55,7 +54,7 @@ async fn users_view(ctx: &Ctx, f: FormState) -> PageResult {
     let consortia = medist_db::org::list_consortia(&ctx.st.db).await?;
     let institutions = medist_db::org::list_institutions(&ctx.st.db, None, false).await?;
     let inst_names = institutions.iter().map(|i| (i.id, i.short_name.clone())).collect();
-    let status = if f.has_errors() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = f.status();
     Ok((
         status,
         page(&UsersPage {
@@ -77,12 +76,6 @@ async fn users_page(ctx: Ctx) -> PageResult {
     users_view(&ctx, f).await
 }
 
-fn form_of(ctx: &Ctx, v: Fields) -> FormState {
-    let mut f = FormState::new(ctx.lang);
-    f.values = v;
-    f
-}
-
 async fn user_create(ctx: Ctx, Form(v): Form<Fields>) -> PageResult {
     let caller = ctx.caller()?;
     let g = |k: &str| v.get(k).cloned().unwrap_or_default();
@@ -90,7 +83,7 @@ async fn user_create(ctx: Ctx, Form(v): Form<Fields>) -> PageResult {
     match accounts::create_user(&ctx.st.db, &caller, &g("login"), &g("display_name"), &g("password"), person_id).await {
         Ok(_) => Ok(Redirect::to("/admin/users?ok=created").into_response()),
         Err(e) => {
-            let mut f = form_of(&ctx, v).fail(e)?;
+            let mut f = FormState::from_values(ctx.lang, v).fail(e)?;
             f.values.remove("password");
             users_view(&ctx, f).await
         }
@@ -130,7 +123,7 @@ async fn user_grant(ctx: Ctx, Id(id): Id, Form(v): Form<Fields>) -> PageResult {
     };
     match r {
         Ok(()) => Ok(Redirect::to("/admin/users?ok=saved").into_response()),
-        Err(e) => users_view(&ctx, form_of(&ctx, v).fail(e)?).await,
+        Err(e) => users_view(&ctx, FormState::from_values(ctx.lang, v).fail(e)?).await,
     }
 }
 
@@ -140,7 +133,7 @@ async fn user_revoke(ctx: Ctx, Id(id): Id, Form(v): Form<Fields>) -> PageResult 
     let g = grant_of(&v)?;
     match accounts::revoke(&ctx.st.db, &caller, id, g).await {
         Ok(()) => Ok(Redirect::to("/admin/users?ok=saved").into_response()),
-        Err(e) => users_view(&ctx, form_of(&ctx, v).fail(e)?).await,
+        Err(e) => users_view(&ctx, FormState::from_values(ctx.lang, v).fail(e)?).await,
     }
 }
 

@@ -6,11 +6,10 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Query};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use medist_app::AppError;
 use medist_app::education::{self as app, AuditView, CatalogView, TraineeView};
-use medist_app::{AppError, Caller};
 use medist_db::Page;
 use medist_db::Paged;
 use medist_db::education::{TraineeFilter, TraineeRow};
@@ -37,10 +36,6 @@ fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
 }
 
-async fn home(ctx: &Ctx, caller: &Caller) -> Result<i64, AppError> {
-    medist_app::org::home_consortium(&ctx.st.db, caller).await?.ok_or(AppError::Forbidden("no-consortium"))
-}
-
 #[derive(Template)]
 #[template(path = "education.html")]
 struct CatalogPage {
@@ -58,7 +53,7 @@ impl CatalogPage {
 
 async fn catalog_page(ctx: Ctx) -> PageResult {
     let caller = ctx.caller()?;
-    let cid = home(&ctx, &caller).await?;
+    let cid = super::consortium_of(&ctx, &caller).await?;
     let c = app::catalog(&ctx.st.db, &caller, cid).await?;
     let inst_names = medist_db::org::list_institutions(&ctx.st.db, Some(cid), true)
         .await?
@@ -104,7 +99,7 @@ pub const TRACKS: [&str; 3] = ["immuno_oncology", "regenerative_medicine", "mult
 
 async fn trainees_page(ctx: Ctx, Query(q): Query<TraineesQuery>) -> PageResult {
     let caller = ctx.caller()?;
-    let cid = home(&ctx, &caller).await?;
+    let cid = super::consortium_of(&ctx, &caller).await?;
     let f = TraineeFilter {
         status: Some(q.status.clone()).filter(|s| !s.is_empty()),
         track: Some(q.track.clone()).filter(|s| !s.is_empty()),
@@ -223,7 +218,7 @@ async fn trainee_view(ctx: &Ctx, id: i64, what_if: String, f: FormState) -> Page
         .into_iter()
         .map(|p| (p.code.clone(), l.pick(&p.title_ko, &p.title_en).to_string()))
         .collect();
-    let status = if f.has_errors() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = f.status();
     Ok((status, page(&TraineePage { l, v, audit, audit_error, rows, programs, f })).into_response())
 }
 
@@ -236,10 +231,6 @@ async fn trainee_status(ctx: Ctx, Id(id): Id, Form(v): Form<HashMap<String, Stri
     let g = |k: &str| v.get(k).cloned().unwrap_or_default();
     match app::change_status(&ctx.st.db, &caller, id, &g("status"), &g("reason")).await {
         Ok(_) => Ok(Redirect::to(&format!("/trainees/{id}?ok=saved")).into_response()),
-        Err(e) => {
-            let mut f = FormState::new(ctx.lang);
-            f.values = v;
-            trainee_view(&ctx, id, String::new(), f.fail(e)?).await
-        }
+        Err(e) => trainee_view(&ctx, id, String::new(), FormState::from_values(ctx.lang, v).fail(e)?).await,
     }
 }

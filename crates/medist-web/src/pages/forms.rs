@@ -21,6 +21,14 @@ impl FormState {
     pub fn new(lang: Locale) -> Self {
         FormState { lang, ..Default::default() }
     }
+    /// A form holding what was submitted.
+    pub fn from_values(lang: Locale, values: HashMap<String, String>) -> Self {
+        FormState { lang, values, ..Default::default() }
+    }
+    /// 422 when the form carries errors, 200 otherwise.
+    pub fn status(&self) -> axum::http::StatusCode {
+        if self.has_errors() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK }
+    }
     pub fn with(mut self, name: &str, value: impl Into<String>) -> Self {
         self.values.insert(name.to_string(), value.into());
         self

@@ -6,13 +6,11 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Query};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use medist_app::funding::{
     self as app, AmendmentInput, ExpenditureInput, FundingOverview, LineFilter, LineInput, LineRow, LineView,
 };
-use medist_app::{AppError, Caller};
 use medist_db::entities::institution;
 use medist_db::{Page, Paged};
 use medist_funding::ledger::{Category, FundingSource};
@@ -35,10 +33,6 @@ pub fn routes() -> Router<AppState> {
         .route("/budget/lines/{id}/expenditures", post(line_spend))
         .route("/budget/lines/{id}/close", post(line_close))
         .route("/budget/lines/{id}/reopen", post(line_reopen))
-}
-
-async fn home(ctx: &Ctx, caller: &Caller) -> Result<i64, AppError> {
-    medist_app::org::home_consortium(&ctx.st.db, caller).await?.ok_or(AppError::Forbidden("no-consortium"))
 }
 
 /// A rate in basis points as a percentage rounded to one decimal, or a dash when there is none.
@@ -82,7 +76,7 @@ impl OverviewPage {
 
 async fn overview_page(ctx: Ctx) -> PageResult {
     let caller = ctx.caller()?;
-    let cid = home(&ctx, &caller).await?;
+    let cid = super::consortium_of(&ctx, &caller).await?;
     let o = app::overview(&ctx.st.db, &caller, cid).await?;
     Ok(page(&OverviewPage { l: Layout::from_ctx(&ctx, "budget-title", "nav-budget"), o }))
 }
@@ -127,7 +121,7 @@ impl LinesPage {
 
 async fn lines_view(ctx: &Ctx, q: LinesQuery, f: FormState) -> PageResult {
     let caller = ctx.caller()?;
-    let cid = home(ctx, &caller).await?;
+    let cid = super::consortium_of(ctx, &caller).await?;
     let filter = LineFilter {
         institution_id: q.institution.parse().ok(),
         year: q.year.parse().ok(),
@@ -153,7 +147,7 @@ async fn lines_view(ctx: &Ctx, q: LinesQuery, f: FormState) -> PageResult {
         medist_core::access::Action::Create,
         medist_core::access::Resource::Budget { consortium_id: cid, institution_id: None },
     );
-    let status = if f.has_errors() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = f.status();
     Ok((
         status,
         page(&LinesPage {
@@ -178,15 +172,9 @@ async fn lines_page(ctx: Ctx, Query(q): Query<LinesQuery>) -> PageResult {
     lines_view(&ctx, q, f).await
 }
 
-fn form_of(ctx: &Ctx, v: Fields) -> FormState {
-    let mut f = FormState::new(ctx.lang);
-    f.values = v;
-    f
-}
-
 async fn line_create(ctx: Ctx, Form(v): Form<Fields>) -> PageResult {
     let caller = ctx.caller()?;
-    let cid = home(&ctx, &caller).await?;
+    let cid = super::consortium_of(&ctx, &caller).await?;
     let g = |k: &str| v.get(k).cloned().unwrap_or_default();
     let input = LineInput {
         source: g("source"),
@@ -198,7 +186,7 @@ async fn line_create(ctx: Ctx, Form(v): Form<Fields>) -> PageResult {
     };
     match app::create_line(&ctx.st.db, &caller, cid, &input).await {
         Ok(l) => Ok(Redirect::to(&format!("/budget/lines/{}?ok=created", l.id)).into_response()),
-        Err(e) => lines_view(&ctx, LinesQuery::default(), form_of(&ctx, v).fail(e)?).await,
+        Err(e) => lines_view(&ctx, LinesQuery::default(), FormState::from_values(ctx.lang, v).fail(e)?).await,
     }
 }
 
@@ -223,7 +211,7 @@ async fn line_view(ctx: &Ctx, id: i64, af: FormState, ef: FormState) -> PageResu
     };
     let spending =
         v.detail.expenditures.iter().map(|e| (e.clone(), e.evidence.lines().map(str::to_string).collect())).collect();
-    let status = if af.has_errors() || ef.has_errors() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = if ef.has_errors() { ef.status() } else { af.status() };
     Ok((
         status,
         page(&LinePage {
@@ -248,7 +236,7 @@ async fn line_amend(ctx: Ctx, Id(id): Id, Form(v): Form<Fields>) -> PageResult {
     let input = AmendmentInput { delta: g("delta"), date: g("date"), reason: g("reason") };
     match app::amend_line(&ctx.st.db, &caller, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/budget/lines/{id}?ok=saved")).into_response()),
-        Err(e) => line_view(&ctx, id, form_of(&ctx, v).fail(e)?, FormState::new(ctx.lang)).await,
+        Err(e) => line_view(&ctx, id, FormState::from_values(ctx.lang, v).fail(e)?, FormState::new(ctx.lang)).await,
     }
 }
 
@@ -263,7 +251,7 @@ async fn line_spend(ctx: Ctx, Id(id): Id, Form(v): Form<Fields>) -> PageResult {
     };
     match app::add_expenditure(&ctx.st.db, &caller, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/budget/lines/{id}?ok=created")).into_response()),
-        Err(e) => line_view(&ctx, id, FormState::new(ctx.lang), form_of(&ctx, v).fail(e)?).await,
+        Err(e) => line_view(&ctx, id, FormState::new(ctx.lang), FormState::from_values(ctx.lang, v).fail(e)?).await,
     }
 }
 

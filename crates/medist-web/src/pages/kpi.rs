@@ -8,8 +8,8 @@ use axum::extract::Form;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use medist_app::AppError;
 use medist_app::kpi as app;
-use medist_app::{AppError, Caller};
 use medist_core::access::{Action, Resource};
 use medist_db::kpi::KpiResult;
 use medist_performance::pace::{Pace, pace};
@@ -26,10 +26,6 @@ pub fn routes() -> Router<AppState> {
         .route("/kpis", get(list_page))
         .route("/kpis/{id}", get(kpi_page))
         .route("/kpis/{id}/rule", post(set_rule))
-}
-
-async fn home(ctx: &Ctx, caller: &Caller) -> Result<i64, AppError> {
-    medist_app::org::home_consortium(&ctx.st.db, caller).await?.ok_or(AppError::Forbidden("no-consortium"))
 }
 
 pub struct Card {
@@ -63,7 +59,7 @@ impl ListPage {
 
 async fn list_page(ctx: Ctx) -> PageResult {
     let caller = ctx.caller()?;
-    let cid = home(&ctx, &caller).await?;
+    let cid = super::consortium_of(&ctx, &caller).await?;
     let cards = app::list(&ctx.st.db, &caller, cid).await?.into_iter().map(card).collect();
     Ok(page(&ListPage { l: Layout::from_ctx(&ctx, "kpis-title", "nav-kpis"), cards }))
 }

@@ -58,6 +58,11 @@ async fn stylesheet() -> Response {
         .into_response()
 }
 
+/// The consortium a signed-in caller works in (the first one they may read).
+pub async fn consortium_of(ctx: &crate::auth::Ctx, caller: &medist_app::Caller) -> Result<i64, medist_app::AppError> {
+    medist_app::org::home_consortium(&ctx.st.db, caller).await?.ok_or(medist_app::AppError::Forbidden("no-consortium"))
+}
+
 /// Renders a template; a template error is logged and shown as a short message.
 pub fn render<T: Template>(t: &T) -> String {
     t.render().unwrap_or_else(|e| {

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Query};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use medist_app::org as app;
@@ -53,10 +52,6 @@ fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
 }
 
-async fn home_consortium(ctx: &Ctx, caller: &Caller) -> Result<i64, AppError> {
-    app::home_consortium(&ctx.st.db, caller).await?.ok_or(AppError::Forbidden("no-consortium"))
-}
-
 fn redirect_ok(path: &str, flash: &str) -> Response {
     Redirect::to(&format!("{path}?ok={flash}")).into_response()
 }
@@ -74,7 +69,7 @@ struct ConsortiumPage {
 
 async fn my_consortium(ctx: Ctx) -> PageResult {
     let caller = ctx.caller()?;
-    let id = home_consortium(&ctx, &caller).await?;
+    let id = super::consortium_of(&ctx, &caller).await?;
     Ok(Redirect::to(&format!("/consortia/{id}")).into_response())
 }
 
@@ -111,7 +106,7 @@ async fn consortium_form_page(ctx: &Ctx, caller: &Caller, id: i64, f: FormState)
     )
     .await?
     .items;
-    let status = invalid_form_ref(&f);
+    let status = f.status();
     Ok((
         status,
         page(&ConsortiumEditPage {
@@ -122,10 +117,6 @@ async fn consortium_form_page(ctx: &Ctx, caller: &Caller, id: i64, f: FormState)
         }),
     )
         .into_response())
-}
-
-fn invalid_form_ref(f: &FormState) -> StatusCode {
-    if f.has_errors() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK }
 }
 
 async fn consortium_edit_page(ctx: Ctx, Id(id): Id) -> PageResult {
@@ -160,8 +151,7 @@ async fn consortium_edit(ctx: Ctx, Id(id): Id, Form(v): Form<Fields>) -> PageRes
             None
         }),
     };
-    let mut f = FormState::new(ctx.lang);
-    f.values = v.clone();
+    let f = FormState::from_values(ctx.lang, v.clone());
     let result = if errs.is_empty() {
         let u = ConsortiumUpdate {
             name_ko: get("name_ko"),
@@ -193,7 +183,7 @@ struct InstitutionsPage {
 
 async fn institutions_page(ctx: Ctx) -> PageResult {
     let caller = ctx.caller()?;
-    let cid = home_consortium(&ctx, &caller).await?;
+    let cid = super::consortium_of(&ctx, &caller).await?;
     let items = app::list_institutions(&ctx.st.db, &caller, cid).await?;
     let can_create = caller.can(Action::Create, Resource::Institution { consortium_id: cid, institution_id: None });
     Ok(page(&InstitutionsPage {
@@ -213,7 +203,7 @@ struct InstitutionFormPage {
 }
 
 fn institution_form(ctx: &Ctx, title: &str, action: String, f: FormState) -> Response {
-    let status = invalid_form_ref(&f);
+    let status = f.status();
     (
         status,
         page(&InstitutionFormPage {
@@ -228,7 +218,7 @@ fn institution_form(ctx: &Ctx, title: &str, action: String, f: FormState) -> Res
 
 async fn institution_new_page(ctx: Ctx) -> PageResult {
     let caller = ctx.caller()?;
-    let cid = home_consortium(&ctx, &caller).await?;
+    let cid = super::consortium_of(&ctx, &caller).await?;
     caller.require(Action::Create, Resource::Institution { consortium_id: cid, institution_id: None })?;
     Ok(institution_form(&ctx, "institution-new-title", "/institutions".into(), FormState::new(ctx.lang)))
 }
@@ -238,20 +228,17 @@ fn institution_input(v: &Fields) -> InstitutionInput {
     InstitutionInput { name_ko: g("name_ko"), name_en: g("name_en"), short_name: g("short_name"), kind: g("kind") }
 }
 
-fn form_of(ctx: &Ctx, v: Fields) -> FormState {
-    let mut f = FormState::new(ctx.lang);
-    f.values = v;
-    f
-}
-
 async fn institution_create(ctx: Ctx, Form(v): Form<Fields>) -> PageResult {
     let caller = ctx.caller()?;
-    let cid = home_consortium(&ctx, &caller).await?;
+    let cid = super::consortium_of(&ctx, &caller).await?;
     match app::create_institution(&ctx.st.db, &caller, cid, &institution_input(&v)).await {
         Ok(i) => Ok(redirect_ok(&format!("/institutions/{}", i.id), "created")),
-        Err(e) => {
-            Ok(institution_form(&ctx, "institution-new-title", "/institutions".into(), form_of(&ctx, v).fail(e)?))
-        }
+        Err(e) => Ok(institution_form(
+            &ctx,
+            "institution-new-title",
+            "/institutions".into(),
+            FormState::from_values(ctx.lang, v).fail(e)?,
+        )),
     }
 }
 
@@ -298,7 +285,7 @@ async fn institution_edit(ctx: Ctx, Id(id): Id, Form(v): Form<Fields>) -> PageRe
             &ctx,
             "institution-edit-title",
             format!("/institutions/{id}/edit"),
-            form_of(&ctx, v).fail(e)?,
+            FormState::from_values(ctx.lang, v).fail(e)?,
         )),
     }
 }
@@ -316,9 +303,9 @@ async fn unit_create(ctx: Ctx, Id(id): Id, Form(v): Form<Fields>) -> PageResult 
     match app::create_unit(&ctx.st.db, &caller, id, &input).await {
         Ok(_) => Ok(redirect_ok(&format!("/institutions/{id}"), "created")),
         Err(e) => {
-            let f = form_of(&ctx, v).fail(e)?;
+            let f = FormState::from_values(ctx.lang, v).fail(e)?;
             let d = app::get_institution(&ctx.st.db, &caller, id).await?;
-            let status = invalid_form_ref(&f);
+            let status = f.status();
             Ok((
                 status,
                 page(&InstitutionPage {
@@ -368,7 +355,7 @@ struct PeoplePage {
 
 async fn people_page(ctx: Ctx, Query(q): Query<PeopleQuery>) -> PageResult {
     let caller = ctx.caller()?;
-    let cid = home_consortium(&ctx, &caller).await?;
+    let cid = super::consortium_of(&ctx, &caller).await?;
     let institution_id = q.institution.parse::<i64>().ok();
     let archived = q.archived == "1";
     let filter =
@@ -412,7 +399,7 @@ struct PersonFormPage {
 }
 
 async fn person_form(ctx: &Ctx, caller: &Caller, title: &str, action: String, f: FormState) -> PageResult {
-    let cid = home_consortium(ctx, caller).await?;
+    let cid = super::consortium_of(ctx, caller).await?;
     let institutions: Vec<institution::Model> = app::list_institutions(&ctx.st.db, caller, cid)
         .await?
         .into_iter()
@@ -430,7 +417,7 @@ async fn person_form(ctx: &Ctx, caller: &Caller, title: &str, action: String, f:
             units.push((u.id, i.id, name));
         }
     }
-    let status = invalid_form_ref(&f);
+    let status = f.status();
     Ok((
         status,
         page(&PersonFormPage { l: Layout::from_ctx(ctx, title, "nav-people"), f, action, institutions, units }),
@@ -459,7 +446,7 @@ fn person_input(v: &Fields) -> PersonInput {
 
 async fn person_new_page(ctx: Ctx) -> PageResult {
     let caller = ctx.caller()?;
-    let cid = home_consortium(&ctx, &caller).await?;
+    let cid = super::consortium_of(&ctx, &caller).await?;
     let insts = app::list_institutions(&ctx.st.db, &caller, cid).await?;
     if !insts.iter().any(|i| {
         caller.can(
@@ -476,7 +463,16 @@ async fn person_create(ctx: Ctx, Form(v): Form<Fields>) -> PageResult {
     let caller = ctx.caller()?;
     match app::create_person(&ctx.st.db, &caller, &person_input(&v)).await {
         Ok(p) => Ok(redirect_ok(&format!("/people/{}", p.id), "created")),
-        Err(e) => person_form(&ctx, &caller, "person-new-title", "/people".into(), form_of(&ctx, v).fail(e)?).await,
+        Err(e) => {
+            person_form(
+                &ctx,
+                &caller,
+                "person-new-title",
+                "/people".into(),
+                FormState::from_values(ctx.lang, v).fail(e)?,
+            )
+            .await
+        }
     }
 }
 
@@ -497,7 +493,7 @@ async fn person_detail_page(ctx: &Ctx, caller: &Caller, id: i64, f: FormState) -
         Action::Create,
         Resource::Person { consortium_id: cid, institution_id: Some(d.person.institution_id), person_id: None },
     );
-    let status = invalid_form_ref(&f);
+    let status = f.status();
     Ok((
         status,
         page(&PersonPage {
@@ -539,8 +535,14 @@ async fn person_edit(ctx: Ctx, Id(id): Id, Form(v): Form<Fields>) -> PageResult 
     match app::update_person(&ctx.st.db, &caller, id, &person_input(&v)).await {
         Ok(_) => Ok(redirect_ok(&format!("/people/{id}"), "saved")),
         Err(e) => {
-            person_form(&ctx, &caller, "person-edit-title", format!("/people/{id}/edit"), form_of(&ctx, v).fail(e)?)
-                .await
+            person_form(
+                &ctx,
+                &caller,
+                "person-edit-title",
+                format!("/people/{id}/edit"),
+                FormState::from_values(ctx.lang, v).fail(e)?,
+            )
+            .await
         }
     }
 }
@@ -571,7 +573,7 @@ async fn appointment_add(ctx: Ctx, Id(id): Id, Form(v): Form<Fields>) -> PageRes
     match app::add_appointment(&ctx.st.db, &caller, id, &input).await {
         Ok(_) => Ok(redirect_ok(&format!("/people/{id}"), "saved")),
         Err(e) => {
-            let f = form_of(&ctx, v).fail(e)?;
+            let f = FormState::from_values(ctx.lang, v).fail(e)?;
             person_detail_page(&ctx, &caller, id, f).await
         }
     }

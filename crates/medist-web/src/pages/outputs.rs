@@ -6,8 +6,8 @@ use axum::extract::{Multipart, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use medist_app::AppError;
 use medist_app::outputs::{self as app, Format, PublicationView, ReviewItem};
-use medist_app::{AppError, Caller};
 use medist_core::access::{Action, Resource};
 use medist_db::entities::publication;
 use medist_db::outputs::{ImportOptions, ImportReport, PublicationFilter};
@@ -29,10 +29,6 @@ pub fn routes() -> Router<AppState> {
         .route("/publications/{id}", get(publication_page))
         .route("/duplicates/{id}/merge", post(merge))
         .route("/duplicates/{id}/keep", post(keep))
-}
-
-async fn home(ctx: &Ctx, caller: &Caller) -> Result<i64, AppError> {
-    medist_app::org::home_consortium(&ctx.st.db, caller).await?.ok_or(AppError::Forbidden("no-consortium"))
 }
 
 #[derive(Deserialize, Default)]
@@ -58,7 +54,7 @@ struct ListPage {
 
 async fn list_view(ctx: &Ctx, q: ListQuery, report: Option<ImportReport>) -> PageResult {
     let caller = ctx.caller()?;
-    let cid = home(ctx, &caller).await?;
+    let cid = super::consortium_of(ctx, &caller).await?;
     let f = PublicationFilter { q: Some(q.q.clone()).filter(|s| !s.is_empty()), year: q.year.parse().ok() };
     let items = app::list(&ctx.st.db, &caller, cid, &f, Page::new(q.page, Some(50))).await?;
     let pager = Pager::new(ctx.lang, "/publications", &[("q", q.q.clone()), ("year", q.year.clone())], &items);
@@ -88,7 +84,7 @@ async fn list_page(ctx: Ctx, Query(q): Query<ListQuery>) -> PageResult {
 /// The upload form: `file`, `format` (auto, bibtex, ris, pubmed) and `dry_run`.
 async fn import(ctx: Ctx, mut form: Multipart) -> PageResult {
     let caller = ctx.caller()?;
-    let cid = home(&ctx, &caller).await?;
+    let cid = super::consortium_of(&ctx, &caller).await?;
     caller.require(Action::Create, Resource::Outputs { consortium_id: cid })?;
     let (mut name, mut bytes, mut format, mut dry_run) = (String::new(), Vec::new(), String::new(), false);
     loop {
@@ -139,7 +135,7 @@ struct ReviewPage {
 
 async fn review_page(ctx: Ctx) -> PageResult {
     let caller = ctx.caller()?;
-    let cid = home(&ctx, &caller).await?;
+    let cid = super::consortium_of(&ctx, &caller).await?;
     let items = app::review_queue(&ctx.st.db, &caller, cid).await?;
     Ok(page(&ReviewPage { l: Layout::from_ctx(&ctx, "review-title", "nav-publications"), items }))
 }
