@@ -3,7 +3,6 @@
 
 use std::io::BufRead;
 
-use medist_biblio::{BibtexReader, PubmedReader, RisReader};
 use medist_core::access::{Action, Resource};
 use medist_db::entities::{duplicate_candidate, publication, publication_author};
 use medist_db::outputs::{self as store, ImportOptions, ImportReport, PublicationFilter};
@@ -12,44 +11,30 @@ use serde::Serialize;
 
 use crate::{AppError, AppResult, Caller};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Bibtex,
-    Ris,
-    Pubmed,
-}
+/// The format of an import: every format `medist_biblio` reads.
+pub type Format = medist_biblio::SourceFormat;
 
-impl Format {
-    /// `bibtex`, `ris` or `pubmed`; `auto` (or nothing) guesses from the file name.
-    pub fn parse(s: Option<&str>, file_name: &str) -> AppResult<Format> {
-        let lower = file_name.to_lowercase();
-        let guess = || {
-            let l = lower.trim_end_matches(".gz");
-            if l.ends_with(".bib") || l.ends_with(".bibtex") {
-                Some(Format::Bibtex)
-            } else if l.ends_with(".ris") || l.ends_with(".txt") {
-                Some(Format::Ris)
-            } else if l.ends_with(".xml") {
-                Some(Format::Pubmed)
-            } else {
-                None
-            }
-        };
-        match s.map(str::trim).filter(|s| !s.is_empty() && *s != "auto") {
-            Some("bibtex") | Some("bib") => Ok(Format::Bibtex),
-            Some("ris") => Ok(Format::Ris),
-            Some("pubmed") | Some("medline") | Some("xml") => Ok(Format::Pubmed),
-            Some(other) => Err(AppError::bad_request(
-                "unknown-format",
-                format!("unknown format '{other}': use bibtex, ris or pubmed"),
-            )),
-            None => guess().ok_or_else(|| {
-                AppError::bad_request(
-                    "unknown-format",
-                    format!("cannot tell the format of '{file_name}': give --format bibtex, ris or pubmed"),
-                )
-            }),
+const FORMAT_NAMES: &str = "bibtex, ris, pubmed, crossref, orcid or csv";
+
+/// The format named by `s` (`bibtex`, `ris`, `pubmed`, `crossref`, `orcid`, `csv`); `auto` (or nothing) guesses
+/// from the file name and its first bytes `head` (Crossref and ORCID JSON are told apart by their keys).
+pub fn parse_format(s: Option<&str>, file_name: &str, head: &[u8]) -> AppResult<Format> {
+    match s.map(str::trim).filter(|s| !s.is_empty() && *s != "auto") {
+        Some("bibtex") | Some("bib") => Ok(Format::Bibtex),
+        Some("ris") => Ok(Format::Ris),
+        Some("pubmed") | Some("medline") | Some("xml") => Ok(Format::Pubmed),
+        Some("crossref") => Ok(Format::Crossref),
+        Some("orcid") => Ok(Format::Orcid),
+        Some("csv") => Ok(Format::Csv),
+        Some(other) => {
+            Err(AppError::bad_request("unknown-format", format!("unknown format '{other}': use {FORMAT_NAMES}")))
         }
+        None => medist_biblio::detect_format(file_name, head).ok_or_else(|| {
+            AppError::bad_request(
+                "unknown-format",
+                format!("cannot tell the format of '{file_name}': give the format ({FORMAT_NAMES})"),
+            )
+        }),
     }
 }
 
@@ -58,23 +43,15 @@ pub async fn import(
     db: &Db,
     caller: &Caller,
     consortium_id: i64,
-    input: impl BufRead,
+    input: impl BufRead + Send,
     format: Format,
     opts: &ImportOptions,
     progress: impl FnMut(u64),
 ) -> AppResult<ImportReport> {
     medist_db::org::get_consortium(db, consortium_id).await?;
     caller.require(Action::Create, Resource::Outputs { consortium_id })?;
-    let report = match format {
-        Format::Bibtex => {
-            store::import(db, &caller.who, consortium_id, BibtexReader::new(input), opts, progress).await?
-        }
-        Format::Ris => store::import(db, &caller.who, consortium_id, RisReader::new(input), opts, progress).await?,
-        Format::Pubmed => {
-            store::import(db, &caller.who, consortium_id, PubmedReader::new(input), opts, progress).await?
-        }
-    };
-    Ok(report)
+    let records = medist_biblio::reader_for(format, input);
+    Ok(store::import(db, &caller.who, consortium_id, records, opts, progress).await?)
 }
 
 pub async fn list(

@@ -1,15 +1,16 @@
 //! Parses real files whole and prints counts, timings and the first problems.
 //!
-//! `cargo run --release -p medist-biblio --example parse_real -- FILE...` — the format comes from the extension
-//! (`.bib`, `.ris`, `.xml`, `.xml.gz`). Files come from the sources in /work/shared/design/DATA.md.
+//! `cargo run --release -p medist-biblio --example parse_real -- FILE...` — the format comes from the file name and
+//! first bytes ([`medist_biblio::detect_format`]: `.bib`, `.ris`, `.xml`, `.json`, `.csv`, each optionally `.gz`).
+//! Files come from the sources in /work/shared/design/DATA.md.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::time::Instant;
 
-use medist_biblio::{BibtexReader, ParseError, PubmedReader, Record, RisReader};
+use medist_biblio::{SourceFormat, detect_format, reader_for};
 
-fn open(path: &str) -> std::io::Result<Box<dyn BufRead>> {
+fn open(path: &str) -> std::io::Result<Box<dyn BufRead + Send>> {
     let f = File::open(path)?;
     Ok(if path.ends_with(".gz") {
         Box::new(BufReader::with_capacity(1 << 16, flate2::read::GzDecoder::new(f)))
@@ -20,14 +21,10 @@ fn open(path: &str) -> std::io::Result<Box<dyn BufRead>> {
 
 fn main() -> std::io::Result<()> {
     for path in std::env::args().skip(1) {
-        let input = open(&path)?;
-        let iter: Box<dyn Iterator<Item = Result<Record, ParseError>>> = if path.contains(".bib") {
-            Box::new(BibtexReader::new(input))
-        } else if path.contains(".ris") {
-            Box::new(RisReader::new(input))
-        } else {
-            Box::new(PubmedReader::new(input))
-        };
+        let mut input = open(&path)?;
+        let format = detect_format(&path, input.fill_buf()?).unwrap_or(SourceFormat::Pubmed);
+        println!("{path}: read as {format}");
+        let iter = reader_for(format, input);
         let t = Instant::now();
         let (mut n, mut errors, mut warnings, mut authors, mut with_doi, mut with_year, mut with_title) =
             (0u64, 0u64, 0u64, 0u64, 0u64, 0u64, 0u64);

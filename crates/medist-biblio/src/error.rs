@@ -26,6 +26,16 @@ pub enum ErrorKind {
     /// The XML is not well-formed.
     #[error("XML error: {0}")]
     Xml(String),
+    /// The JSON is not well-formed, or a value has the wrong shape.
+    #[error("JSON error: {0}")]
+    Json(String),
+    /// The source itself reports an error in place of a record (an ORCID bulk `error`, a Crossref `"status":
+    /// "failed"` response).
+    #[error("error reported by the source: {0}")]
+    Reported(String),
+    /// A column the format needs (the CSV title column) is not in the header row; nothing can be read.
+    #[error("missing column: {0}")]
+    MissingColumn(String),
 }
 
 /// A problem that made (part of) a record unreadable, with the line where it was found.

@@ -16,7 +16,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use crate::error::{ErrorKind, ParseError};
 use crate::record::{Author, PubType, Record, SourceFormat, SourceLocation};
-use crate::util::{LineCounter, collapse_ws, decode_lossy, expand_pages, extract_year, non_empty};
+use crate::util::{LineCounter, bare_orcid, collapse_ws, decode_lossy, expand_pages, extract_year, non_empty};
 
 const FORMAT: SourceFormat = SourceFormat::Pubmed;
 /// Deepest element nesting accepted; deeper input is reported and reading stops.
@@ -283,19 +283,6 @@ impl<R: BufRead> PubmedReader<R> {
 
 fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
     e.try_get_attribute(name).ok().flatten().map(|a| decode_lossy(&a.value).0)
-}
-
-/// `https://orcid.org/0000-0002-9557-268X` → `0000-0002-9557-268X`.
-fn bare_orcid(s: &str) -> String {
-    let t = s.trim();
-    let t = t.rsplit('/').next().unwrap_or(t);
-    let digits: String = t.chars().filter(|c| c.is_ascii_digit() || *c == 'X' || *c == 'x').collect();
-    if digits.len() == 16 {
-        let d = digits.to_uppercase();
-        format!("{}-{}-{}-{}", &d[..4], &d[4..8], &d[8..12], &d[12..])
-    } else {
-        t.to_owned()
-    }
 }
 
 fn resolve_entity(name: &str) -> Option<&'static str> {

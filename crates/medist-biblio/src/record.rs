@@ -12,6 +12,12 @@ pub enum SourceFormat {
     Ris,
     /// PubMed / MEDLINE XML (`PubmedArticleSet`).
     Pubmed,
+    /// Crossref REST API JSON (`/works/{doi}`, `/works?…` lists, the public data file's `{"items": […]}`).
+    Crossref,
+    /// ORCID API v3.0 works JSON (`/works`, `/work/{put-code}`, `/works/{put-codes}`, `/record`).
+    Orcid,
+    /// CSV of publications with an English or Korean header row (UTF-8 or CP949).
+    Csv,
 }
 
 impl std::fmt::Display for SourceFormat {
@@ -20,6 +26,9 @@ impl std::fmt::Display for SourceFormat {
             Self::Bibtex => "BibTeX",
             Self::Ris => "RIS",
             Self::Pubmed => "PubMed XML",
+            Self::Crossref => "Crossref JSON",
+            Self::Orcid => "ORCID JSON",
+            Self::Csv => "CSV",
         })
     }
 }
@@ -180,7 +189,9 @@ pub struct Record {
     pub keywords: Vec<String>,
     /// Abstract, when present.
     pub abstract_text: Option<String>,
-    /// Grant / funding acknowledgements (BibTeX `funding`, funding-like `note`, RIS funding notes, PubMed `GrantList`).
+    /// Grant / funding acknowledgements (BibTeX `funding`, funding-like `note`, RIS funding notes, PubMed `GrantList`,
+    /// Crossref `funder[].award[]`, ORCID `grant_number` identifiers, the CSV grant column), "Agency GrantID" where the
+    /// source names both.
     pub funding: Vec<String>,
     /// Where the record was read from.
     pub source: SourceLocation,

@@ -317,6 +317,122 @@ pub(crate) fn parse_plain_name(raw: &str) -> Author {
     Author::person(last, &toks[..toks.len() - 1].join(" "))
 }
 
+/// `https://orcid.org/0000-0002-9557-268X` → `0000-0002-9557-268X`. Anything that is not 16 digits (the last may be
+/// `X`) is returned trimmed, as found.
+pub(crate) fn bare_orcid(s: &str) -> String {
+    let t = s.trim();
+    let t = t.trim_end_matches('/').rsplit('/').next().unwrap_or(t);
+    let digits: String = t.chars().filter(|c| c.is_ascii_digit() || *c == 'X' || *c == 'x').collect();
+    if digits.len() == 16 {
+        let d = digits.to_uppercase();
+        format!("{}-{}-{}-{}", &d[..4], &d[4..8], &d[8..12], &d[12..])
+    } else {
+        t.to_owned()
+    }
+}
+
+/// The first path segment shaped like an ORCID iD (`/0000-0002-1825-0097/work/733536` → `0000-0002-1825-0097`).
+pub(crate) fn orcid_in_path(path: &str) -> Option<String> {
+    path.split('/').find(|seg| is_orcid(seg)).map(str::to_owned)
+}
+
+/// Whether `s` is an ORCID iD in the hyphenated `0000-0002-1825-0097` form (the checksum is not verified).
+pub(crate) fn is_orcid(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 19
+        && b.iter().enumerate().all(|(i, &c)| match i {
+            4 | 9 | 14 => c == b'-',
+            18 => c.is_ascii_digit() || c == b'X' || c == b'x',
+            _ => c.is_ascii_digit(),
+        })
+}
+
+/// Longest tag [`strip_markup`] removes (MathML tags with attributes included).
+const MAX_TAG_BYTES: usize = 4096;
+
+/// Tags after which words are separated when the markup is removed.
+const BLOCK_TAGS: &[&str] =
+    &["p", "title", "sec", "list", "list-item", "li", "br", "div", "abstract", "label", "caption", "table", "tr", "td"];
+
+/// Removes XML/HTML tags (`<i>`, `</jats:p>`, `<mml:math …>`) and decodes the five predefined entities and numeric
+/// character references; whitespace is collapsed. A `<` not followed by a tag name (`p < 0.05`) is kept.
+pub(crate) fn strip_markup(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find(['<', '&']) {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        if let Some(after) = tail.strip_prefix('<') {
+            let name_start = after.strip_prefix('/').unwrap_or(after);
+            let is_tag = name_start.starts_with(|c: char| c.is_ascii_alphabetic());
+            // Bounded look-ahead: text full of `<` must not make this quadratic.
+            let end = tail.bytes().take(MAX_TAG_BYTES).position(|c| c == b'>');
+            if let (true, Some(end)) = (is_tag, end) {
+                // Block elements separate words; inline ones (`<i>`, `<sub>`, MathML tokens) do not.
+                let name: String =
+                    name_start.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == ':' || *c == '-').collect();
+                let local = name.rsplit(':').next().unwrap_or_default().to_ascii_lowercase();
+                if BLOCK_TAGS.contains(&local.as_str()) {
+                    out.push(' ');
+                }
+                rest = &tail[end + 1..];
+                continue;
+            }
+            out.push('<');
+            rest = &tail[1..];
+        } else {
+            let entity = tail[1..].bytes().take(12).position(|c| c == b';').map(|e| &tail[1..=e]);
+            let decoded = entity.and_then(|e| match e {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                _ => {
+                    let num = e.strip_prefix('#')?;
+                    let code = match num.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => num.parse().ok()?,
+                    };
+                    char::from_u32(code)
+                }
+            });
+            match (decoded, entity) {
+                (Some(c), Some(e)) => {
+                    out.push(c);
+                    rest = &tail[e.len() + 2..];
+                }
+                _ => {
+                    out.push('&');
+                    rest = &tail[1..];
+                }
+            }
+        }
+    }
+    out.push_str(rest);
+    collapse_ws(&out)
+}
+
+/// Page ranges with an ASCII hyphen: en dash, em dash, minus sign and the like become `-`, blanks around it go.
+pub(crate) fn ascii_page_range(p: &str) -> String {
+    let dashed: String = p
+        .chars()
+        .map(|c| if matches!(c, '\u{2010}'..='\u{2015}' | '\u{2212}' | '~' | '～') { '-' } else { c })
+        .collect();
+    match dashed.split_once('-') {
+        Some((a, b)) if !a.trim().is_empty() && !b.trim().is_empty() => format!("{}-{}", a.trim(), b.trim()),
+        _ => collapse_ws(&dashed),
+    }
+}
+
+/// Moves the authors flagged as first (Crossref `sequence: first`, ORCID `contributor-sequence: first`) before the
+/// others, keeping source order within each group. Returns whether the order changed.
+pub(crate) fn first_authors_first(authors: &mut [(Author, bool)]) -> bool {
+    let before: Vec<bool> = authors.iter().map(|(_, f)| *f).collect();
+    authors.sort_by_key(|(_, first)| !*first);
+    authors.iter().map(|(_, f)| *f).ne(before)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -361,6 +477,26 @@ mod tests {
         let (s, bad) = decode_lossy(b"caf\xe9 ok");
         assert_eq!(s, "café ok");
         assert_eq!(bad, Some(3));
+    }
+
+    #[test]
+    fn markup_orcid_and_pages() {
+        assert_eq!(
+            strip_markup("<jats:p>The <i>BRCA1</i>, &amp; p &lt; 0.05 &#x3b1;</jats:p>"),
+            "The BRCA1, & p < 0.05 α"
+        );
+        assert_eq!(strip_markup("<jats:title>A</jats:title><jats:p>B</jats:p>"), "A B");
+        assert_eq!(strip_markup("p < 0.05 & q"), "p < 0.05 & q");
+        assert_eq!(strip_markup("a &bogus; <"), "a &bogus; <");
+        assert_eq!(bare_orcid("http://orcid.org/0000-0002-1825-0097/"), "0000-0002-1825-0097");
+        assert_eq!(orcid_in_path("/0000-0002-1825-0097/work/733536").as_deref(), Some("0000-0002-1825-0097"));
+        assert_eq!(orcid_in_path("/works"), None);
+        assert_eq!(ascii_page_range("436 – 444"), "436-444");
+        assert_eq!(ascii_page_range("e715"), "e715");
+        let mut a = vec![(Author::literal("b"), false), (Author::literal("a"), true), (Author::literal("c"), false)];
+        assert!(first_authors_first(&mut a));
+        assert_eq!(a.iter().map(|(a, _)| a.display_name()).collect::<Vec<_>>(), ["a", "b", "c"]);
+        assert!(!first_authors_first(&mut a));
     }
 
     #[test]

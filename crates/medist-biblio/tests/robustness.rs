@@ -1,43 +1,111 @@
-//! Robustness: arbitrary bytes, mutated real records and every truncation of the real excerpts must not panic, and
-//! the output must stay bounded by the input.
+//! Robustness: arbitrary bytes, token soups, mutated samples and every truncation of the samples must not panic, and
+//! the output must stay bounded by the input (no more items than bytes, no line past the input's last).
 
 use std::io::Cursor;
 
 use medist_biblio::normalize::{compare_records, dedup_key, normalize_doi, normalize_pmid, title_similarity};
-use medist_biblio::{Author, BibtexReader, PersonNames, PubmedReader, Record, RisReader, name_match};
+use medist_biblio::{
+    Author, BibtexReader, CrossrefReader, CsvReader, OrcidReader, PersonNames, PubmedReader, Record, RisReader,
+    name_match,
+};
 use proptest::prelude::*;
 
 const BIB: &[u8] = include_bytes!("data/tugboat_excerpt.bib");
 const FONT: &[u8] = include_bytes!("data/font_excerpt.bib");
 const RIS: &[u8] = include_bytes!("data/pubmed20n0014_excerpt.ris");
 const XML: &[u8] = include_bytes!("data/pubmed_excerpt.xml");
+const CR_WORK: &[u8] = include_bytes!("data/crossref_work.json");
+const CR_LIST: &[u8] = include_bytes!("data/crossref_works_list.json");
+const ORCID_WORKS: &[u8] = include_bytes!("data/orcid_works.json");
+const ORCID_WORK: &[u8] = include_bytes!("data/orcid_work.json");
+const CSV_BOM: &[u8] = include_bytes!("data/pubs_utf8_bom.csv");
+const CSV_CP949: &[u8] = include_bytes!("data/pubs_cp949.csv");
 
-/// Runs all three parsers over `bytes`; checks that the output is bounded; returns (bib, ris, xml) record counts.
-fn run_all(bytes: &[u8]) -> (usize, usize, usize) {
-    let n = bytes.len();
-    let check = |items: Vec<Result<Record, medist_biblio::ParseError>>| {
-        assert!(items.len() <= n + 1, "{} items from {n} bytes", items.len());
-        let mut records = 0;
-        for item in &items {
-            match item {
-                Ok(r) => {
-                    records += 1;
-                    assert!(r.authors.len() <= n, "authors out of proportion");
-                    assert!(r.title.as_ref().map_or(0, String::len) <= 4 * n + 16);
-                    assert!(r.source.line >= 1);
-                }
-                Err(e) => {
-                    assert!(e.line >= 1);
-                    assert!(!e.to_string().is_empty());
-                }
+/// JSON-ish token soup that reaches the envelope states of the Crossref and ORCID readers.
+fn json_soup() -> impl Strategy<Value = String> {
+    let token = prop::sample::select(vec![
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        ":",
+        "\"",
+        "\"items\"",
+        "\"message\"",
+        "\"group\"",
+        "\"bulk\"",
+        "\"work\"",
+        "\"work-summary\"",
+        "\"activities-summary\"",
+        "\"works\"",
+        "\"DOI\"",
+        "\"title\"",
+        "\"author\"",
+        "\"status\"",
+        "\"error\"",
+        "\"path\"",
+        "\"x\"",
+        "\"a\\\"b\"",
+        "1",
+        "-2.5e3",
+        "null",
+        "true",
+        " ",
+        "\n",
+        "\\",
+        "\u{feff}",
+    ]);
+    prop::collection::vec(token, 0..200).prop_map(|t| t.concat())
+}
+
+/// Checks that the output of a parser is bounded by its input (`n` bytes, `breaks` line-break bytes); returns the
+/// number of records.
+fn check(n: usize, breaks: u64, items: Vec<Result<Record, medist_biblio::ParseError>>) -> usize {
+    assert!(items.len() <= n + 1, "{} items from {n} bytes", items.len());
+    let mut records = 0;
+    for item in &items {
+        match item {
+            Ok(r) => {
+                records += 1;
+                assert!(r.authors.len() <= n, "authors out of proportion");
+                assert!(r.title.as_ref().map_or(0, String::len) <= 4 * n + 16);
+                assert!(r.source.line >= 1);
+                assert!(r.source.line <= breaks + 1, "line {} of {} lines", r.source.line, breaks + 1);
+                assert!(r.source.record as usize <= items.len());
+            }
+            Err(e) => {
+                assert!(e.line >= 1);
+                assert!(e.line <= breaks + 2, "error line {} of {} lines", e.line, breaks + 1);
+                assert!(!e.to_string().is_empty());
             }
         }
-        records
-    };
-    let bib = check(BibtexReader::new(Cursor::new(bytes)).collect());
-    let ris = check(RisReader::new(Cursor::new(bytes)).collect());
-    let xml = check(PubmedReader::new(Cursor::new(bytes)).collect());
+    }
+    records
+}
+
+/// Line breaks (LF and CR bytes) in `bytes`: an upper bound of the lines any parser can report, whatever the
+/// encoding it reads the bytes in.
+fn breaks(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n' || b == b'\r').count() as u64
+}
+
+/// Runs the BibTeX, RIS and PubMed parsers over `bytes`; checks that the output is bounded; returns their record counts.
+fn run_all(bytes: &[u8]) -> (usize, usize, usize) {
+    let (n, b) = (bytes.len(), breaks(bytes));
+    let bib = check(n, b, BibtexReader::new(Cursor::new(bytes)).collect());
+    let ris = check(n, b, RisReader::new(Cursor::new(bytes)).collect());
+    let xml = check(n, b, PubmedReader::new(Cursor::new(bytes)).collect());
     (bib, ris, xml)
+}
+
+/// Runs the Crossref, ORCID and CSV parsers over `bytes`, as [`run_all`] does.
+fn run_new(bytes: &[u8]) -> (usize, usize, usize) {
+    let (n, b) = (bytes.len(), breaks(bytes));
+    let crossref = check(n, b, CrossrefReader::new(Cursor::new(bytes)).collect());
+    let orcid = check(n, b, OrcidReader::new(Cursor::new(bytes)).collect());
+    let csv = check(n, b, CsvReader::new(Cursor::new(bytes)).collect());
+    (crossref, orcid, csv)
 }
 
 fn mutate(base: &[u8], edits: &[(prop::sample::Index, u8, u8)]) -> Vec<u8> {
@@ -71,6 +139,31 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
         run_all(&bytes);
+        run_new(&bytes);
+    }
+
+    #[test]
+    fn json_soup_never_panics(s in json_soup()) {
+        run_new(s.as_bytes());
+    }
+
+    #[test]
+    fn csv_soup_never_panics(body in "[a-z0-9,;\"\t\r\n 가-힣]{0,400}", header in 0..3usize) {
+        let header = ["title,year,authors,doi\n", "제목\t저자\t발행연도\n", ""][header];
+        let text = format!("{header}{body}");
+        run_new(text.as_bytes());
+        // The same text in CP949, as Korean Excel writes it.
+        let (cp949, _, _) = encoding_rs::EUC_KR.encode(&text);
+        run_new(&cp949);
+    }
+
+    #[test]
+    fn mutated_new_format_samples_never_panic(
+        which in 0..6usize,
+        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), any::<u8>()), 1..24),
+    ) {
+        let base = [CR_WORK, CR_LIST, ORCID_WORKS, ORCID_WORK, CSV_BOM, CSV_CP949][which];
+        run_new(&mutate(base, &edits));
     }
 
     #[test]
@@ -108,6 +201,33 @@ fn every_truncation_of_the_real_excerpts_is_handled() {
         for end in (0..data.len()).step_by(step) {
             let (bib, ris, xml) = run_all(&data[..end]);
             assert!(bib <= 2 && ris <= 3 && xml <= 3, "prefix {end}: {bib} {ris} {xml}");
+        }
+    }
+}
+
+#[test]
+fn every_truncation_of_the_new_format_samples_is_handled() {
+    assert_eq!(run_new(CR_LIST).0, 3);
+    assert_eq!(run_new(ORCID_WORKS).1, 3);
+    assert_eq!(run_new(CSV_BOM).2, 3);
+    for (data, most, which) in
+        [(CR_WORK, 1, 0), (CR_LIST, 3, 0), (ORCID_WORKS, 3, 1), (ORCID_WORK, 1, 1), (CSV_BOM, 3, 2), (CSV_CP949, 2, 2)]
+    {
+        let mut last = 0;
+        for end in 0..=data.len() {
+            let cut = &data[..end];
+            let (n, b) = (cut.len(), breaks(cut));
+            let records = match which {
+                0 => check(n, b, CrossrefReader::new(Cursor::new(cut)).collect()),
+                1 => check(n, b, OrcidReader::new(Cursor::new(cut)).collect()),
+                _ => check(n, b, CsvReader::new(Cursor::new(cut)).collect()),
+            };
+            assert!(records <= most, "prefix {end}: {records} records");
+            if which < 2 {
+                // A JSON record is only returned once its object is complete: never more as the cut moves back.
+                assert!(records >= last || end == data.len(), "prefix {end}: {records} after {last}");
+                last = records;
+            }
         }
     }
 }
@@ -170,6 +290,15 @@ fn utf16_files_from_windows_tools_are_read() {
     let (records, errors) = medist_biblio::parse_bibtex(Cursor::new(utf16le(&String::from_utf8_lossy(FONT))));
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(records.len(), 2);
+
+    // Excel's "Unicode text": UTF-16 with tabs.
+    let tsv = "제목\t발행연도\n한글 논문\t2020\n";
+    let (records, errors) = medist_biblio::parse_csv_pubs(Cursor::new(utf16le(tsv)));
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!((records[0].title.as_deref(), records[0].year), (Some("한글 논문"), Some(2020)));
+    let (records, errors) = medist_biblio::parse_crossref(Cursor::new(utf16le(&String::from_utf8_lossy(CR_LIST))));
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(records.len(), 3);
 
     let xml = String::from_utf8_lossy(XML).replace("encoding=\"utf-8\"", "encoding=\"UTF-16\"");
     let (records, errors) = medist_biblio::parse_pubmed(Cursor::new(utf16le(&xml)));

@@ -1154,16 +1154,17 @@ async fn import_publications(
 ) -> Result<()> {
     use std::io::IsTerminal;
     let name = file.display().to_string();
-    let fmt = medist_app::outputs::Format::parse(Some(format), &name).map_err(explain)?;
     let f = std::fs::File::open(file).with_context(|| format!("cannot open {name}"))?;
     let total = f.metadata().map(|m| m.len()).unwrap_or(0);
     let read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     let counting = Counting { inner: f, read: read.clone() };
-    let reader: Box<dyn BufRead> = if name.ends_with(".gz") {
+    let mut reader: Box<dyn BufRead + Send> = if name.ends_with(".gz") {
         Box::new(std::io::BufReader::with_capacity(256 * 1024, flate2::read::MultiGzDecoder::new(counting)))
     } else {
         Box::new(std::io::BufReader::with_capacity(256 * 1024, counting))
     };
+    let head = reader.fill_buf().with_context(|| format!("cannot read {name}"))?.to_vec();
+    let fmt = medist_app::outputs::parse_format(Some(format), &name, &head).map_err(explain)?;
     let bar = if quiet || !std::io::stderr().is_terminal() {
         indicatif::ProgressBar::hidden()
     } else {

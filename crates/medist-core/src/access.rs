@@ -177,6 +177,35 @@ pub enum Resource {
         person_id: Option<i64>,
         mentors: [Option<i64>; 2],
     },
+    /// Unmet clinical needs. `submitter` is the account (user id) that wrote the need; `None` for a
+    /// list, a new need, or a program-office step (triage, screening, conversion).
+    Need {
+        consortium_id: i64,
+        submitter: Option<i64>,
+    },
+    /// Screening rounds: `Create` sets up a round, `Update` scores it (`panelist`: the actor sits on its panel).
+    Screening {
+        consortium_id: i64,
+        panelist: bool,
+    },
+    /// Collaborative research projects, their members, milestones and gate reviews. `member`: the actor
+    /// is a member of the project (members may edit its details, not move its status or stage).
+    Project {
+        consortium_id: i64,
+        member: bool,
+    },
+    /// IRB approvals, the research data catalog and data access requests. `requester` is the account that
+    /// wrote the request (it may edit and submit its own); deciding is for the program office.
+    ResearchData {
+        consortium_id: i64,
+        requester: Option<i64>,
+    },
+    /// The joint research institute: rooms, space allocations, equipment and bookings. `booker` is the
+    /// account that made a booking (it may cancel its own).
+    JointInstitute {
+        consortium_id: i64,
+        booker: Option<i64>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,6 +236,10 @@ impl Actor {
         })
     }
 
+    fn holds_any(&self, roles: &[Role], consortium_id: i64) -> bool {
+        roles.iter().any(|r| self.holds_in(*r, Some(consortium_id)))
+    }
+
     fn member_of(&self, consortium_id: Option<i64>) -> bool {
         Role::ALL.into_iter().any(|r| self.holds_in(r, consortium_id))
     }
@@ -230,6 +263,9 @@ const DIRECTORY_READERS: [Role; 6] = [
     Role::Clinician,
     Role::CommercializationStaff,
 ];
+
+/// Roles that take part in research and translation (reviewers see aggregates only).
+const RESEARCH_ROLES: [Role; 6] = DIRECTORY_READERS;
 
 /// Decides whether `actor` may perform `action` on `resource`.
 pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Decision {
@@ -315,6 +351,52 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Decision {
         (Resource::Trainee { consortium_id, institution_id, .. }, _) => {
             actor.holds_in(Role::ProgramOffice, Some(consortium_id))
                 || actor.coordinates(Some(consortium_id), Some(institution_id))
+        }
+        (Resource::Need { consortium_id, .. }, Action::Read) => actor.holds_any(&RESEARCH_ROLES, consortium_id),
+        (Resource::Need { consortium_id, .. }, Action::Create) => actor.holds_any(
+            &[Role::ProgramOffice, Role::InstitutionCoordinator, Role::Faculty, Role::Clinician],
+            consortium_id,
+        ),
+        (Resource::Need { consortium_id, submitter }, Action::Update) => {
+            actor.holds_in(Role::ProgramOffice, Some(consortium_id))
+                || (submitter == Some(actor.user_id) && actor.holds_any(&RESEARCH_ROLES, consortium_id))
+        }
+        (Resource::Need { consortium_id, .. }, Action::Archive) => {
+            actor.holds_in(Role::ProgramOffice, Some(consortium_id))
+        }
+        (Resource::Screening { consortium_id, .. }, Action::Read) => actor.holds_any(
+            &[Role::ProgramOffice, Role::InstitutionCoordinator, Role::Faculty, Role::Clinician],
+            consortium_id,
+        ),
+        (Resource::Screening { consortium_id, panelist }, Action::Update) => {
+            actor.holds_in(Role::ProgramOffice, Some(consortium_id))
+                || (panelist && actor.holds_any(&RESEARCH_ROLES, consortium_id))
+        }
+        (Resource::Screening { consortium_id, .. }, _) => actor.holds_in(Role::ProgramOffice, Some(consortium_id)),
+        (Resource::Project { consortium_id, .. }, Action::Read) => actor.holds_any(&RESEARCH_ROLES, consortium_id),
+        (Resource::Project { consortium_id, member }, Action::Update) => {
+            actor.holds_in(Role::ProgramOffice, Some(consortium_id))
+                || (member && actor.holds_any(&RESEARCH_ROLES, consortium_id))
+        }
+        (Resource::Project { consortium_id, .. }, _) => actor.holds_in(Role::ProgramOffice, Some(consortium_id)),
+        (Resource::ResearchData { consortium_id, .. }, Action::Read) => actor.holds_any(&RESEARCH_ROLES, consortium_id),
+        (Resource::ResearchData { consortium_id, .. }, Action::Create) => actor.holds_any(
+            &[Role::ProgramOffice, Role::InstitutionCoordinator, Role::Faculty, Role::Clinician, Role::Trainee],
+            consortium_id,
+        ),
+        (Resource::ResearchData { consortium_id, requester }, Action::Update) => {
+            actor.holds_in(Role::ProgramOffice, Some(consortium_id))
+                || (requester == Some(actor.user_id) && actor.holds_any(&RESEARCH_ROLES, consortium_id))
+        }
+        (Resource::ResearchData { consortium_id, .. }, Action::Archive) => {
+            actor.holds_in(Role::ProgramOffice, Some(consortium_id))
+        }
+        (Resource::JointInstitute { consortium_id, .. }, Action::Read | Action::Create) => {
+            actor.holds_any(&RESEARCH_ROLES, consortium_id)
+        }
+        (Resource::JointInstitute { consortium_id, booker }, Action::Update | Action::Archive) => {
+            actor.holds_in(Role::ProgramOffice, Some(consortium_id))
+                || (booker == Some(actor.user_id) && actor.holds_any(&RESEARCH_ROLES, consortium_id))
         }
     };
     if ok { Decision::Allow } else { Decision::Deny("forbidden") }
@@ -469,5 +551,41 @@ mod tests {
         for r in Role::ALL {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }
+    }
+
+    #[test]
+    fn research_rules() {
+        let clinician = Actor { user_id: 7, ..actor(Role::Clinician, Some(C), None) };
+        let office = actor(Role::ProgramOffice, Some(C), None);
+        let reviewer = actor(Role::Reviewer, Some(C), None);
+        let trainee = actor(Role::Trainee, Some(C), None);
+        let need = |submitter| Resource::Need { consortium_id: C, submitter };
+        assert!(decide(&clinician, Action::Create, need(None)).allowed());
+        assert!(!decide(&trainee, Action::Create, need(None)).allowed());
+        assert!(decide(&clinician, Action::Update, need(Some(7))).allowed(), "a submitter edits their own need");
+        assert!(!decide(&clinician, Action::Update, need(Some(8))).allowed());
+        assert!(!decide(&clinician, Action::Update, need(None)).allowed(), "triage is for the program office");
+        assert!(decide(&office, Action::Update, need(None)).allowed());
+        assert!(!decide(&reviewer, Action::Read, need(None)).allowed(), "reviewers see aggregates only");
+        let other = Actor { user_id: 7, ..actor(Role::Clinician, Some(OTHER_C), None) };
+        assert!(!decide(&other, Action::Update, need(Some(7))).allowed(), "not across consortia");
+        let round = |panelist| Resource::Screening { consortium_id: C, panelist };
+        assert!(decide(&clinician, Action::Update, round(true)).allowed());
+        assert!(!decide(&clinician, Action::Update, round(false)).allowed());
+        assert!(!decide(&clinician, Action::Create, round(true)).allowed());
+        let project = |member| Resource::Project { consortium_id: C, member };
+        assert!(decide(&trainee, Action::Read, project(false)).allowed());
+        assert!(decide(&trainee, Action::Update, project(true)).allowed());
+        assert!(!decide(&trainee, Action::Update, project(false)).allowed());
+        assert!(!decide(&trainee, Action::Create, project(true)).allowed());
+        let booking = |booker| Resource::JointInstitute { consortium_id: C, booker };
+        assert!(decide(&trainee, Action::Create, booking(None)).allowed());
+        assert!(!decide(&reviewer, Action::Create, booking(None)).allowed());
+        assert!(decide(&clinician, Action::Archive, booking(Some(7))).allowed(), "cancel one's own booking");
+        assert!(!decide(&clinician, Action::Archive, booking(Some(9))).allowed());
+        let data = |requester| Resource::ResearchData { consortium_id: C, requester };
+        assert!(decide(&trainee, Action::Create, data(None)).allowed());
+        assert!(!decide(&clinician, Action::Update, data(None)).allowed(), "deciding is for the program office");
+        assert!(decide(&clinician, Action::Update, data(Some(7))).allowed());
     }
 }

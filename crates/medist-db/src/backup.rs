@@ -46,13 +46,32 @@ macro_rules! for_each_table {
         $m!(publication_author, $($arg)*);
         $m!(duplicate_candidate, $($arg)*);
         $m!(kpi, $($arg)*);
+        $m!(project, $($arg)*);
+        $m!(project_member, $($arg)*);
+        $m!(project_event, $($arg)*);
+        $m!(irb_approval, $($arg)*);
+        $m!(need, $($arg)*);
+        $m!(need_transition, $($arg)*);
+        $m!(screening_round, $($arg)*);
+        $m!(screening_panelist, $($arg)*);
+        $m!(screening_entry, $($arg)*);
+        $m!(screening_score, $($arg)*);
+        $m!(dataset, $($arg)*);
+        $m!(data_access_request, $($arg)*);
+        $m!(data_access_transition, $($arg)*);
+        $m!(room, $($arg)*);
+        $m!(space_allocation, $($arg)*);
+        $m!(equipment, $($arg)*);
+        $m!(booking, $($arg)*);
+        $m!(person_keyword, $($arg)*);
+        $m!(notification, $($arg)*);
         $m!(audit_log, $($arg)*);
         $m!(audit_head, $($arg)*);
     };
 }
 
 /// Tables whose primary key is a sequence on PostgreSQL.
-const SERIAL_TABLES: [&str; 26] = [
+const SERIAL_TABLES: [&str; 45] = [
     "program",
     "ministry",
     "consortium",
@@ -79,6 +98,25 @@ const SERIAL_TABLES: [&str; 26] = [
     "publication_author",
     "duplicate_candidate",
     "kpi",
+    "project",
+    "project_member",
+    "project_event",
+    "irb_approval",
+    "need",
+    "need_transition",
+    "screening_round",
+    "screening_panelist",
+    "screening_entry",
+    "screening_score",
+    "dataset",
+    "data_access_request",
+    "data_access_transition",
+    "room",
+    "space_allocation",
+    "equipment",
+    "booking",
+    "person_keyword",
+    "notification",
 ];
 
 #[derive(Debug, Clone, Default, serde::Serialize)]

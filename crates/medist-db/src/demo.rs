@@ -380,6 +380,7 @@ pub async fn load(db: &Db, who: &Who) -> Result<DemoSummary, StoreError> {
         accounts.push(DemoAccount { login, role: role.as_str().into() });
     }
     txn.commit().await?;
+    crate::demo_research::load(db, cons.id, &faculty_ids).await?;
     Ok(DemoSummary {
         consortium_id: cons.id,
         institutions: insts.len(),

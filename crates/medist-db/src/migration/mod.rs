@@ -8,6 +8,7 @@ mod m0002_funding;
 mod m0003_education;
 mod m0004_outputs;
 mod m0005_kpi;
+mod m0006_research;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_education::Migration),
             Box::new(m0004_outputs::Migration),
             Box::new(m0005_kpi::Migration),
+            Box::new(m0006_research::Migration),
         ]
     }
 }

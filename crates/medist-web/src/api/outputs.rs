@@ -5,7 +5,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use medist_app::outputs::{self as app, Format, PublicationView, ReviewItem};
+use medist_app::outputs::{self as app, PublicationView, ReviewItem};
 use medist_db::Paged;
 use medist_db::entities::publication;
 use medist_db::outputs::{ImportOptions, ImportReport, PublicationFilter};
@@ -58,7 +58,7 @@ pub struct ImportQuery {
     valid_only: bool,
 }
 
-/// Imports the request body (a BibTeX, RIS or PubMed XML file) all or nothing, de-duplicated.
+/// Imports the request body (BibTeX, RIS, PubMed XML, Crossref or ORCID JSON, or CSV) all or nothing, de-duplicated.
 /// Answers 422 with the report when unreadable records kept anything from being written.
 #[utoipa::path(post, path = "/api/v1/consortia/{id}/publications/import", tag = "outputs", params(("id" = i64, Path), ImportQuery),
     request_body(content = String, content_type = "text/plain"),
@@ -71,7 +71,7 @@ pub async fn import(
     body: Bytes,
 ) -> Result<(StatusCode, Json<ImportReport>), ApiError> {
     let name = q.name.unwrap_or_else(|| "upload".into());
-    let format = Format::parse(q.format.as_deref(), &name)?;
+    let format = app::parse_format(q.format.as_deref(), &name, &body[..body.len().min(65536)])?;
     let opts = ImportOptions { dry_run: q.dry_run, valid_only: q.valid_only, source_name: name };
     let report = app::import(&st.db, &c, id, &body[..], format, &opts, |_| {}).await?;
     let status = if report.committed || report.dry_run { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use medist_app::AppError;
-use medist_app::outputs::{self as app, Format, PublicationView, ReviewItem};
+use medist_app::outputs::{self as app, PublicationView, ReviewItem};
 use medist_core::access::{Action, Resource};
 use medist_db::entities::publication;
 use medist_db::outputs::{ImportOptions, ImportReport, PublicationFilter};
@@ -107,7 +107,7 @@ async fn import(ctx: Ctx, mut form: Multipart) -> PageResult {
     if bytes.is_empty() {
         return Err(AppError::bad_request("empty-file", "choose a file to import").into());
     }
-    let fmt = Format::parse(Some(&format), &name)?;
+    let fmt = app::parse_format(Some(&format), &name, &bytes[..bytes.len().min(65536)])?;
     let opts = ImportOptions { dry_run, valid_only: false, source_name: name };
     let report = app::import(&ctx.st.db, &caller, cid, &bytes[..], fmt, &opts, |_| {}).await?;
     list_view(&ctx, ListQuery::default(), Some(report)).await
