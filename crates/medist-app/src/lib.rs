@@ -10,6 +10,7 @@ pub mod funding;
 pub mod kpi;
 pub mod org;
 pub mod outputs;
+pub mod report;
 pub mod research;
 
 use medist_core::access::{Action, Actor, Decision, Grant, Resource, Role, Scope, decide};

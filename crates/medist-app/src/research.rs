@@ -226,13 +226,13 @@ async fn profiles(db: &Db, consortium_id: i64) -> AppResult<Vec<ResearcherProfil
             .iter()
             .filter(|a| a.person_id == Some(p.id))
             .filter_map(|a| {
-                pubs.get(&a.publication_id).map(|t| TitledRecord { id: a.publication_id, title: t.clone() })
+                pubs.get(&a.publication_id).map(|t| TitledRecord { id: a.publication_id, title: unmark(t) })
             })
             .collect();
         let projs: Vec<TitledRecord> = members
             .iter()
             .filter(|m| m.person_id == p.id)
-            .filter_map(|m| projects.get(&m.project_id).map(|t| TitledRecord { id: m.project_id, title: t.clone() }))
+            .filter_map(|m| projects.get(&m.project_id).map(|t| TitledRecord { id: m.project_id, title: unmark(t) }))
             .collect();
         out.push(ResearcherProfile {
             id: p.id,
@@ -246,6 +246,11 @@ async fn profiles(db: &Db, consortium_id: i64) -> AppResult<Vec<ResearcherProfil
         });
     }
     Ok(out)
+}
+
+/// A title without the sample-data markers of the demo.
+fn unmark(t: &str) -> String {
+    t.replace("(샘플)", "").replace("(sample)", "").trim().to_string()
 }
 
 /// Ranks researchers for a need (Korean and English text, explained), filtered by institution and faculty
@@ -265,6 +270,8 @@ pub async fn match_need(
         "{} {} {} {} {} {} {}",
         n.title, n.problem, n.population, n.outcome, n.disease_area, n.clinical_setting, n.current_practice
     );
+    // Sample-data markers say nothing about expertise: leave them out of the query.
+    let query = query.replace("(샘플)", " ").replace("(sample)", " ");
     let ranked = index.search(&query, filter, limit.clamp(1, 100));
     let (teams, team_problem) = match propose_teams(&ranked, team_size.clamp(2, 8), 3) {
         Ok(t) => (t, None),
@@ -529,6 +536,7 @@ pub async fn create_room(
     Ok(store::create_room(db, &caller.who, consortium_id, code, name, floor, area, false).await?)
 }
 
+/// Allocates part of a room of the consortium to a group.
 pub async fn allocate(
     db: &Db,
     caller: &Caller,
@@ -537,7 +545,23 @@ pub async fn allocate(
     group: &str,
     area: Area,
 ) -> AppResult<space_allocation::Model> {
-    caller.require(Action::Update, Resource::JointInstitute { consortium_id, booker: None })?;
+    let room = store::get_room(db, room_id).await?;
+    if room.consortium_id != consortium_id {
+        return Err(AppError::NotFound { entity: "room", id: room_id.to_string() });
+    }
+    allocate_in_room(db, caller, room_id, group, area).await
+}
+
+/// Allocates part of a room to a group (the room's consortium decides who may).
+pub async fn allocate_in_room(
+    db: &Db,
+    caller: &Caller,
+    room_id: i64,
+    group: &str,
+    area: Area,
+) -> AppResult<space_allocation::Model> {
+    let room = store::get_room(db, room_id).await?;
+    caller.require(Action::Update, Resource::JointInstitute { consortium_id: room.consortium_id, booker: None })?;
     Ok(store::allocate(db, &caller.who, room_id, group, area).await?)
 }
 

@@ -1,6 +1,7 @@
 //! `medist`: the server and the command line of the consortium operations platform.
 
 mod config;
+mod research;
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -97,8 +98,46 @@ enum Command {
     /// The budget ledger: execution, lines, amendments, expenditures, checks.
     #[command(subcommand)]
     Budget(BudgetCmd),
+    /// Unmet clinical needs (미충족 임상수요): list, show, create, move, match to researchers.
+    #[command(subcommand)]
+    Needs(research::NeedsCmd),
+    /// Screening rounds (심사) and their rankings.
+    #[command(subcommand)]
+    Screening(research::ScreeningCmd),
+    /// Collaborative projects (공동연구 과제): list, show, status, gate reviews.
+    #[command(subcommand)]
+    Projects(research::ProjectsCmd),
+    /// Shared equipment of the joint institute: calendar, booking.
+    #[command(subcommand)]
+    Equipment(research::EquipmentCmd),
+    /// Notifications and reminders.
+    #[command(subcommand)]
+    Notify(research::NotifyCmd),
+    /// Reports for the ministries.
+    #[command(subcommand)]
+    Report(ReportCmd),
     /// Show the effective configuration (secrets hidden).
     Config,
+}
+
+#[derive(Subcommand)]
+enum ReportCmd {
+    /// The annual performance report of a year: XLSX, PDF or CSV.
+    Annual {
+        #[arg(long)]
+        year: i32,
+        /// xlsx, pdf or csv.
+        #[arg(long, default_value = "xlsx")]
+        format: String,
+        /// ko or en.
+        #[arg(long, default_value = "ko")]
+        lang: String,
+        /// Where to write it (default: medist-annual-report-YEAR-LANG.FORMAT in the current folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        consortium: Option<i64>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -743,6 +782,28 @@ async fn run(cli: Cli, cfg: config::Config) -> Result<()> {
             let db = open(&cfg).await?;
             let cid = default_consortium(&db, consortium).await?;
             import_publications(&db, &caller, cid, &file, &format, dry_run, valid_only, quiet).await?;
+        }
+        Command::Needs(cmd) => research::needs(&open(&cfg).await?, &caller, cmd).await?,
+        Command::Screening(cmd) => research::screening(&open(&cfg).await?, &caller, cmd).await?,
+        Command::Projects(cmd) => research::projects(&open(&cfg).await?, &caller, cmd).await?,
+        Command::Equipment(cmd) => research::equipment(&open(&cfg).await?, &caller, cmd).await?,
+        Command::Notify(cmd) => research::notify(&open(&cfg).await?, &caller, cmd).await?,
+        Command::Report(ReportCmd::Annual { year, format, lang, out, consortium }) => {
+            let db = open(&cfg).await?;
+            let cid = default_consortium(&db, consortium).await?;
+            let fmt = medist_app::report::ReportFormat::parse(&format).map_err(explain)?;
+            let lang = match lang.as_str() {
+                "ko" => medist_report::Lang::Ko,
+                "en" => medist_report::Lang::En,
+                other => bail!("unknown language '{other}': use ko or en"),
+            };
+            let r = medist_app::report::annual(&db, &caller, cid, year, chrono::Utc::now()).await.map_err(explain)?;
+            let bytes = medist_app::report::render(&r, fmt, lang).map_err(explain)?;
+            let path = out.unwrap_or_else(|| {
+                PathBuf::from(format!("medist-annual-report-{year}-{}.{}", lang.code(), fmt.extension()))
+            });
+            std::fs::write(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
+            println!("{} ({} bytes)", path.display(), bytes.len());
         }
         Command::Kpi { code, consortium, json } => {
             let db = open(&cfg).await?;

@@ -178,6 +178,51 @@ pub async fn records(db: &Db, consortium_id: i64, entity: &str) -> Result<Vec<Re
                 })
                 .collect()
         }
+        "project" => {
+            use crate::entities::{project, project_event, project_member};
+            let projects =
+                project::Entity::find().filter(project::Column::ConsortiumId.eq(consortium_id)).all(&db.conn).await?;
+            let ids: Vec<i64> = projects.iter().map(|p| p.id).collect();
+            // Approved on: the day of the recorded move to `approved`; a project never approved has no date.
+            let mut approved: BTreeMap<i64, NaiveDate> = BTreeMap::new();
+            let mut institutions: BTreeMap<i64, std::collections::BTreeSet<String>> = BTreeMap::new();
+            for chunk in ids.chunks(10_000) {
+                for e in project_event::Entity::find()
+                    .filter(project_event::Column::ProjectId.is_in(chunk.to_vec()))
+                    .filter(project_event::Column::ToStatus.eq("approved"))
+                    .all(&db.conn)
+                    .await?
+                {
+                    approved.entry(e.project_id).or_insert(e.at.date_naive());
+                }
+                for m in project_member::Entity::find()
+                    .filter(project_member::Column::ProjectId.is_in(chunk.to_vec()))
+                    .all(&db.conn)
+                    .await?
+                {
+                    if let Some(code) = codes.get(&m.institution_id) {
+                        institutions.entry(m.project_id).or_default().insert(code.clone());
+                    }
+                }
+            }
+            projects
+                .into_iter()
+                .map(|p| {
+                    rec(
+                        p.id,
+                        vec![
+                            ("approved_on", approved.get(&p.id).map(|d| Value::Date(*d)).unwrap_or(Value::Null)),
+                            ("stage", text(&p.stage)),
+                            ("status", text(&p.status)),
+                            (
+                                "institutions",
+                                Value::TextList(institutions.remove(&p.id).unwrap_or_default().into_iter().collect()),
+                            ),
+                        ],
+                    )
+                })
+                .collect()
+        }
         _ => vec![],
     })
 }

@@ -1883,6 +1883,10 @@ pub async fn allocate(
     Ok(row)
 }
 
+pub async fn get_room(db: &Db, id: i64) -> Result<room::Model, StoreError> {
+    room::Entity::find_by_id(id).one(&db.conn).await?.ok_or_else(|| StoreError::not_found("room", id))
+}
+
 /// The institute's rooms, their allocations and the totals.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -77,6 +77,14 @@ pub async fn serve(
             if let Err(e) = medist_db::accounts::purge_expired(&db).await {
                 tracing::warn!(error = %e, "could not purge expired sessions");
             }
+            // Reminders and the end of expired data access: idempotent, so every tick may run it.
+            match medist_db::research::sweep(&db, chrono::Utc::now().date_naive()).await {
+                Ok(r) if r.notifications_created + r.access_expired > 0 => {
+                    tracing::info!(created = r.notifications_created, expired = r.access_expired, "research sweep")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "research sweep failed"),
+            }
         }
     });
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();

@@ -45,6 +45,15 @@ fn allowed(spec: &str) -> BTreeSet<&'static str> {
         "T_ONE" => &["admin", "office", "coord_gist", "faculty", "trainee"],
         "IMPORT" => &["admin", "office", "coord_gist", "coord_cnuh", "faculty", "tto"],
         "REVIEW" => &["admin", "office", "coord_gist", "coord_cnuh"],
+        // Research & translation: needs are written by these roles; screening is read by them.
+        "NEED_NEW" => &["admin", "office", "coord_gist", "coord_cnuh", "faculty", "clinician"],
+        // The demo's needs are the clinician's own.
+        "NEED_OWNER" => &["admin", "office", "clinician"],
+        // The open demo round's panel includes the office, the faculty member and the clinician.
+        "PANEL" => &["admin", "office", "faculty", "clinician"],
+        // The faculty member's own records (project membership, data request, booking).
+        "FAC" => &["admin", "office", "faculty"],
+        "DATA_NEW" => &["admin", "office", "coord_gist", "coord_cnuh", "faculty", "trainee", "clinician"],
         other => panic!("unknown group {other}"),
     };
     list.iter().copied().collect()
@@ -182,6 +191,51 @@ async fn every_route_for_every_role() {
     let empty_inst = json!({"name_ko": "", "name_en": "", "short_name": "", "kind": ""});
     let empty_unit = json!({"name_ko": "", "name_en": "", "kind": ""});
     let grant = json!({"role": "faculty", "consortium_id": c, "institution_id": null});
+    // Research & translation records of the demo.
+    let needs_in = |state: &str| medist_db::research::NeedFilter { state: Some(state.into()), ..Default::default() };
+    let first_need = |v: medist_db::Paged<medist_db::research::NeedView>| v.items[0].need.id;
+    let n_returned = first_need(
+        medist_db::research::list_needs(&app.db, c, &needs_in("returned"), Default::default()).await.unwrap(),
+    );
+    let n_triage =
+        first_need(medist_db::research::list_needs(&app.db, c, &needs_in("triage"), Default::default()).await.unwrap());
+    let open_round = medist_db::research::list_rounds(&app.db, c).await.unwrap()[0].id;
+    let round_need = medist_db::research::round_view(&app.db, open_round).await.unwrap().needs[0].need_id;
+    let mir01 = medist_db::research::list_projects(
+        &app.db,
+        c,
+        &medist_db::research::ProjectFilter { q: Some("MIR-2026-01".into()), ..Default::default() },
+        Default::default(),
+    )
+    .await
+    .unwrap()
+    .items[0]
+        .project
+        .id;
+    let fac_request = medist_db::research::list_access_requests(&app.db, c, None, chrono::Utc::now().date_naive())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.request.requester == "faculty@miracle.example" && r.request.state == "approved")
+        .unwrap()
+        .request
+        .id;
+    let equipment = medist_db::research::list_equipment(&app.db, c).await.unwrap()[0].id;
+    let now = chrono::Utc::now();
+    let mut fac_booking = 0;
+    for e in medist_db::research::list_equipment(&app.db, c).await.unwrap() {
+        let week = medist_db::research::bookings(&app.db, e.id, now, now + chrono::Duration::days(30)).await.unwrap();
+        if let Some(b) = week.into_iter().find(|b| b.booked_by == "faculty@miracle.example") {
+            fac_booking = b.id;
+        }
+    }
+    assert!(fac_booking > 0, "the demo has a booking by the faculty member");
+    let room = medist_db::research::space_view(&app.db, c).await.unwrap().rooms[0].id;
+    let dataset = medist_db::research::list_datasets(&app.db, c).await.unwrap()[0].id;
+    let empty_need = json!({"title": "", "problem": "", "population": "", "outcome": "", "disease_area": "",
+        "clinical_setting": "", "urgency": ""});
+    let empty_project = json!({"code": "", "title_ko": "", "title_en": "", "aim": "early_diagnosis",
+        "track": "immuno_oncology"});
 
     let cases = vec![
         // pages
@@ -847,6 +901,186 @@ async fn every_route_for_every_role() {
             body: Body::Json(json!({"rule_text": "count course"})),
             who: "ALL",
         },
+        // research & translation pages
+        Case { method: "GET", pattern: "/needs", path: "/needs".into(), body: Body::None, who: "DIR" },
+        Case { method: "POST", pattern: "/needs", path: "/needs".into(), body: f(&[("title", "")]), who: "NEED_NEW" },
+        Case { method: "GET", pattern: "/needs/new", path: "/needs/new".into(), body: Body::None, who: "NEED_NEW" },
+        Case {
+            method: "GET",
+            pattern: "/needs/{id}",
+            path: format!("/needs/{n_triage}"),
+            body: Body::None,
+            who: "DIR",
+        },
+        Case {
+            method: "POST",
+            pattern: "/needs/{id}/edit",
+            path: format!("/needs/{n_returned}/edit"),
+            body: f(&[("title", "")]),
+            who: "NEED_OWNER",
+        },
+        Case {
+            method: "POST",
+            pattern: "/needs/{id}/transition",
+            path: format!("/needs/{n_triage}/transition"),
+            body: f(&[("action", "start_triage")]),
+            who: "PO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/needs/{id}/convert",
+            path: format!("/needs/{n_triage}/convert"),
+            body: f(&[("code", "")]),
+            who: "PO",
+        },
+        Case { method: "GET", pattern: "/screening", path: "/screening".into(), body: Body::None, who: "NEED_NEW" },
+        Case { method: "POST", pattern: "/screening", path: "/screening".into(), body: f(&[("name", "")]), who: "PO" },
+        Case {
+            method: "GET",
+            pattern: "/screening/{id}",
+            path: format!("/screening/{open_round}"),
+            body: Body::None,
+            who: "NEED_NEW",
+        },
+        Case {
+            method: "POST",
+            pattern: "/screening/{id}/score",
+            path: format!("/screening/{open_round}/score"),
+            body: f(&[("need_id", &round_need.to_string()), ("c-clinical_impact", "x")]),
+            who: "PANEL",
+        },
+        Case {
+            method: "POST",
+            pattern: "/screening/{id}/close",
+            path: format!("/screening/{open_round}/close"),
+            body: f(&[("selected", "999999")]),
+            who: "PO",
+        },
+        Case { method: "GET", pattern: "/projects", path: "/projects".into(), body: Body::None, who: "DIR" },
+        Case { method: "POST", pattern: "/projects", path: "/projects".into(), body: f(&[("code", "")]), who: "PO" },
+        Case { method: "GET", pattern: "/projects/new", path: "/projects/new".into(), body: Body::None, who: "PO" },
+        Case {
+            method: "GET",
+            pattern: "/projects/{id}",
+            path: format!("/projects/{mir01}"),
+            body: Body::None,
+            who: "DIR",
+        },
+        Case {
+            method: "POST",
+            pattern: "/projects/{id}/members",
+            path: format!("/projects/{mir01}/members"),
+            body: f(&[("role", "")]),
+            who: "PO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/projects/{id}/members/remove",
+            path: format!("/projects/{mir01}/members/remove"),
+            body: f(&[("person_id", "0")]),
+            who: "PO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/projects/{id}/status",
+            path: format!("/projects/{mir01}/status"),
+            body: f(&[("status", "nonsense")]),
+            who: "PO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/projects/{id}/gate",
+            path: format!("/projects/{mir01}/gate"),
+            body: f(&[("decision", "")]),
+            who: "PO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/projects/{id}/irb",
+            path: format!("/projects/{mir01}/irb"),
+            body: f(&[("number", "")]),
+            who: "FAC",
+        },
+        Case { method: "GET", pattern: "/data", path: "/data".into(), body: Body::None, who: "DIR" },
+        Case {
+            method: "POST",
+            pattern: "/data/datasets",
+            path: "/data/datasets".into(),
+            body: f(&[("name", "")]),
+            who: "PO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/data/requests",
+            path: "/data/requests".into(),
+            body: f(&[("purpose", "")]),
+            who: "DATA_NEW",
+        },
+        Case {
+            method: "POST",
+            pattern: "/data/requests/{id}/transition",
+            path: format!("/data/requests/{fac_request}/transition"),
+            body: f(&[("action", "submit")]),
+            who: "FAC",
+        },
+        Case { method: "GET", pattern: "/institute", path: "/institute".into(), body: Body::None, who: "DIR" },
+        Case {
+            method: "POST",
+            pattern: "/institute/rooms",
+            path: "/institute/rooms".into(),
+            body: f(&[("code", "")]),
+            who: "PO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/institute/allocations",
+            path: "/institute/allocations".into(),
+            body: f(&[("group_name", "")]),
+            who: "PO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/institute/equipment",
+            path: "/institute/equipment".into(),
+            body: f(&[("code", "")]),
+            who: "PO",
+        },
+        Case {
+            method: "GET",
+            pattern: "/institute/equipment/{id}",
+            path: format!("/institute/equipment/{equipment}"),
+            body: Body::None,
+            who: "DIR",
+        },
+        Case {
+            method: "POST",
+            pattern: "/institute/equipment/{id}/book",
+            path: format!("/institute/equipment/{equipment}/book"),
+            body: f(&[("date", "")]),
+            who: "DIR",
+        },
+        Case {
+            method: "POST",
+            pattern: "/institute/bookings/{id}/cancel",
+            path: format!("/institute/bookings/{fac_booking}/cancel"),
+            body: Body::None,
+            who: "FAC",
+        },
+        Case { method: "GET", pattern: "/notifications", path: "/notifications".into(), body: Body::None, who: "ALL" },
+        Case {
+            method: "POST",
+            pattern: "/notifications/{id}/read",
+            path: "/notifications/1/read".into(),
+            body: Body::None,
+            who: "ALL",
+        },
+        Case {
+            method: "POST",
+            pattern: "/notifications/read-all",
+            path: "/notifications/read-all".into(),
+            body: Body::None,
+            who: "ALL",
+        },
         // last: these change accounts
         Case {
             method: "POST",
@@ -861,6 +1095,269 @@ async fn every_route_for_every_role() {
             path: format!("/admin/users/{victim}/enable"),
             body: Body::None,
             who: "ADMIN",
+        },
+        // research & translation API, the dashboard and the annual report
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia/{id}/needs",
+            path: format!("/api/v1/consortia/{c}/needs"),
+            body: Body::None,
+            who: "DIR",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/consortia/{id}/needs",
+            path: format!("/api/v1/consortia/{c}/needs"),
+            body: Body::Json(empty_need.clone()),
+            who: "NEED_NEW",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/needs/{id}",
+            path: format!("/api/v1/needs/{n_triage}"),
+            body: Body::None,
+            who: "DIR",
+        },
+        Case {
+            method: "PUT",
+            pattern: "/api/v1/needs/{id}",
+            path: format!("/api/v1/needs/{n_returned}"),
+            body: Body::Json(empty_need.clone()),
+            who: "NEED_OWNER",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/needs/{id}/transition",
+            path: format!("/api/v1/needs/{n_triage}/transition"),
+            body: Body::Json(json!({"action": "select"})),
+            who: "PO",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/needs/{id}/matches",
+            path: format!("/api/v1/needs/{n_triage}/matches"),
+            body: Body::None,
+            who: "PO",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia/{id}/screening-rounds",
+            path: format!("/api/v1/consortia/{c}/screening-rounds"),
+            body: Body::None,
+            who: "NEED_NEW",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/consortia/{id}/screening-rounds",
+            path: format!("/api/v1/consortia/{c}/screening-rounds"),
+            body: Body::Json(json!({"name": "", "criteria": [], "panel": [], "needs": []})),
+            who: "PO",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/screening-rounds/{id}",
+            path: format!("/api/v1/screening-rounds/{open_round}"),
+            body: Body::None,
+            who: "NEED_NEW",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/screening-rounds/{id}/scores",
+            path: format!("/api/v1/screening-rounds/{open_round}/scores"),
+            body: Body::Json(json!({"need_id": round_need, "scores": []})),
+            who: "PANEL",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/screening-rounds/{id}/close",
+            path: format!("/api/v1/screening-rounds/{open_round}/close"),
+            body: Body::Json(json!({"selected": [999_999]})),
+            who: "PO",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia/{id}/projects",
+            path: format!("/api/v1/consortia/{c}/projects"),
+            body: Body::None,
+            who: "DIR",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/consortia/{id}/projects",
+            path: format!("/api/v1/consortia/{c}/projects"),
+            body: Body::Json(empty_project.clone()),
+            who: "PO",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/projects/{id}",
+            path: format!("/api/v1/projects/{mir01}"),
+            body: Body::None,
+            who: "DIR",
+        },
+        Case {
+            method: "PUT",
+            pattern: "/api/v1/projects/{id}",
+            path: format!("/api/v1/projects/{mir01}"),
+            body: Body::Json(empty_project.clone()),
+            who: "FAC",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/projects/{id}/members",
+            path: format!("/api/v1/projects/{mir01}/members"),
+            body: Body::Json(json!({"person_id": 999_999, "role": "researcher"})),
+            who: "PO",
+        },
+        Case {
+            method: "DELETE",
+            pattern: "/api/v1/projects/{id}/members/{person_id}",
+            path: format!("/api/v1/projects/{mir01}/members/999999"),
+            body: Body::None,
+            who: "PO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/projects/{id}/status",
+            path: format!("/api/v1/projects/{mir01}/status"),
+            body: Body::Json(json!({"to": "proposed"})),
+            who: "PO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/projects/{id}/gate-reviews",
+            path: format!("/api/v1/projects/{mir01}/gate-reviews"),
+            body: Body::Json(json!({"decision": "advance", "evidence": []})),
+            who: "PO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/projects/{id}/irb-approvals",
+            path: format!("/api/v1/projects/{mir01}/irb-approvals"),
+            body: Body::Json(
+                json!({"number": "", "board": "", "approved_on": "2026-01-02", "expires_on": "2026-01-01"}),
+            ),
+            who: "FAC",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia/{id}/datasets",
+            path: format!("/api/v1/consortia/{c}/datasets"),
+            body: Body::None,
+            who: "DIR",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/consortia/{id}/datasets",
+            path: format!("/api/v1/consortia/{c}/datasets"),
+            body: Body::Json(json!({"name": "", "kind": "", "sensitivity": "", "institution_id": 1})),
+            who: "PO",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia/{id}/data-access",
+            path: format!("/api/v1/consortia/{c}/data-access"),
+            body: Body::None,
+            who: "DIR",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/consortia/{id}/data-access",
+            path: format!("/api/v1/consortia/{c}/data-access"),
+            body: Body::Json(json!({"project_id": mir01, "dataset_id": dataset, "purpose": ""})),
+            who: "DATA_NEW",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/data-access/{id}/transition",
+            path: format!("/api/v1/data-access/{fac_request}/transition"),
+            body: Body::Json(json!({"action": "submit"})),
+            who: "FAC",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia/{id}/space",
+            path: format!("/api/v1/consortia/{c}/space"),
+            body: Body::None,
+            who: "DIR",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/consortia/{id}/rooms",
+            path: format!("/api/v1/consortia/{c}/rooms"),
+            body: Body::Json(json!({"code": "", "name": "", "area_m2": "1"})),
+            who: "PO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/rooms/{id}/allocations",
+            path: format!("/api/v1/rooms/{room}/allocations"),
+            body: Body::Json(json!({"group_name": "", "area_m2": "1"})),
+            who: "PO",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia/{id}/equipment",
+            path: format!("/api/v1/consortia/{c}/equipment"),
+            body: Body::None,
+            who: "DIR",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/consortia/{id}/equipment",
+            path: format!("/api/v1/consortia/{c}/equipment"),
+            body: Body::Json(json!({"code": "", "name": ""})),
+            who: "PO",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/equipment/{id}/bookings",
+            path: format!("/api/v1/equipment/{equipment}/bookings"),
+            body: Body::None,
+            who: "DIR",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/equipment/{id}/bookings",
+            path: format!("/api/v1/equipment/{equipment}/bookings"),
+            body: Body::Json(json!({"start": "2027-01-01T10:00:00Z", "end": "2027-01-01T09:00:00Z"})),
+            who: "DIR",
+        },
+        Case {
+            method: "DELETE",
+            pattern: "/api/v1/bookings/{id}",
+            path: format!("/api/v1/bookings/{fac_booking}"),
+            body: Body::None,
+            who: "FAC",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/notifications",
+            path: "/api/v1/notifications".into(),
+            body: Body::None,
+            who: "ALL",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/notifications/read",
+            path: "/api/v1/notifications/read".into(),
+            body: Body::Json(json!({})),
+            who: "ALL",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia/{id}/reports/annual",
+            path: format!("/api/v1/consortia/{c}/reports/annual?year=2026&format=csv"),
+            body: Body::None,
+            who: "BUDGET",
+        },
+        Case { method: "GET", pattern: "/dashboard", path: "/dashboard".into(), body: Body::None, who: "BUDGET" },
+        Case {
+            method: "GET",
+            pattern: "/reports/annual",
+            path: "/reports/annual?year=2026&format=csv".into(),
+            body: Body::None,
+            who: "BUDGET",
         },
     ];
 

@@ -9,6 +9,8 @@ mod funding;
 mod kpi;
 mod org;
 mod outputs;
+mod report;
+mod research;
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -36,6 +38,8 @@ pub fn routes() -> Router<AppState> {
         .merge(education::routes())
         .merge(outputs::routes())
         .merge(kpi::routes())
+        .merge(research::routes())
+        .merge(report::routes())
         .fallback(not_found)
 }
 
@@ -57,7 +61,15 @@ async fn not_found() -> ApiError {
         audit::list, audit::verify,
         education::catalog, education::list_trainees, education::get_trainee, education::degree_audit, education::change_status,
         outputs::list, outputs::import, outputs::get_publication, outputs::review_queue, outputs::merge, outputs::keep,
-        kpi::list, kpi::get_kpi, kpi::set_rule, kpi::preview,
+        kpi::list, kpi::get_kpi, kpi::set_rule, kpi::preview, report::annual,
+        research::list_needs, research::create_need, research::get_need, research::update_need, research::transition_need,
+        research::matches, research::list_rounds, research::create_round, research::get_round, research::score,
+        research::close_round, research::list_projects, research::create_project, research::get_project,
+        research::update_project, research::add_member, research::remove_member, research::change_status,
+        research::gate_review, research::add_irb, research::list_datasets, research::create_dataset,
+        research::list_access, research::request_access, research::transition_access, research::space,
+        research::create_room, research::allocate, research::list_equipment, research::create_equipment,
+        research::calendar, research::book, research::cancel_booking, research::notifications, research::mark_read,
         funding::overview, funding::list_lines, funding::create_line, funding::get_line, funding::amend_line,
         funding::add_expenditure, funding::close_line, funding::reopen_line, funding::put_constraint, funding::delete_constraint,
     ),

@@ -82,6 +82,7 @@ impl KpiPage {
         match rule.as_str() {
             "trainee" => format!("/trainees/{id}"),
             "publication" => format!("/publications/{id}"),
+            "project" => format!("/projects/{id}"),
             _ => "/education".to_string(),
         }
     }
@@ -148,6 +149,15 @@ async fn record_labels(ctx: &Ctx, r: &KpiResult) -> Result<HashMap<i64, String>,
             for id in ids.iter().take(500) {
                 if let Ok(p) = medist_db::outputs::get(db, *id).await {
                     out.insert(p.id, p.title);
+                }
+            }
+            out
+        }
+        "project" => {
+            let mut out = HashMap::new();
+            for id in ids.iter().take(500) {
+                if let Ok(p) = medist_db::research::get_project(db, *id).await {
+                    out.insert(p.id, format!("{} {}", p.code, pick(&p.title_ko, &p.title_en)));
                 }
             }
             out

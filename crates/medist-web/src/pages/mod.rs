@@ -9,6 +9,8 @@ mod funding;
 mod kpi;
 mod org;
 mod outputs;
+mod report;
+mod research;
 mod session;
 
 use std::collections::HashMap;
@@ -40,6 +42,8 @@ pub fn routes() -> Router<AppState> {
         .merge(kpi::routes())
         .merge(funding::routes())
         .merge(account::routes())
+        .merge(research::routes())
+        .merge(report::routes())
 }
 
 async fn home(ctx: crate::auth::Ctx) -> Response {
@@ -115,8 +119,13 @@ impl Layout {
                         .into_iter()
                         .any(|r| a.actor.has_role(r))
             }) && !a.actor.grants.iter().all(|g| g.role == Role::Reviewer);
-            let items: [(&'static str, &str, bool); 11] = [
+            // Research & translation: only where the account takes part (reviewers see aggregates only).
+            let research = |res: fn(i64) -> Resource| {
+                home_consortium.map(|c| can(Action::Read, res(c))).unwrap_or_else(|| a.actor.has_role(Role::Admin))
+            };
+            let items: [(&'static str, &str, bool); 18] = [
                 ("/consortium", "nav-consortium", can(Action::Read, Resource::Program)),
+                ("/dashboard", "nav-dashboard", budget),
                 ("/institutions", "nav-institutions", can(Action::Read, Resource::Program)),
                 (
                     "/people",
@@ -131,6 +140,20 @@ impl Layout {
                 ("/publications", "nav-publications", can(Action::Read, Resource::Program)),
                 ("/kpis", "nav-kpis", can(Action::Read, Resource::Program)),
                 ("/budget", "nav-budget", budget),
+                ("/needs", "nav-needs", research(|c| Resource::Need { consortium_id: c, submitter: None })),
+                (
+                    "/screening",
+                    "nav-screening",
+                    research(|c| Resource::Screening { consortium_id: c, panelist: false }),
+                ),
+                ("/projects", "nav-projects", research(|c| Resource::Project { consortium_id: c, member: false })),
+                ("/data", "nav-data", research(|c| Resource::ResearchData { consortium_id: c, requester: None })),
+                (
+                    "/institute",
+                    "nav-institute",
+                    research(|c| Resource::JointInstitute { consortium_id: c, booker: None }),
+                ),
+                ("/notifications", "nav-notifications", true),
                 ("/admin/users", "nav-users", can(Action::Read, Resource::Accounts)),
                 ("/admin/audit", "nav-audit", can(Action::Read, Resource::AuditLog)),
                 ("/account", "nav-account", true),

@@ -1,0 +1,119 @@
+//! The consortium dashboard: KPI cards, server-rendered SVG charts (KPI trajectories, budget execution, the
+//! pipeline funnel, trainees by track and status) for a chosen year, and the annual report downloads (XLSX,
+//! PDF, CSV) built from the same figures.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::Query;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use medist_app::AppError;
+use medist_app::report::{self as app, ReportFormat};
+use medist_report::{AnnualReport, Lang};
+use serde::Deserialize;
+
+use super::{Layout, page};
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::error::HtmlError;
+
+type PageResult = Result<Response, HtmlError>;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/dashboard", get(dashboard)).route("/reports/annual", get(download))
+}
+
+#[derive(Deserialize, Default)]
+struct YearQuery {
+    year: Option<i32>,
+    format: Option<String>,
+}
+
+fn lang_of(ctx: &Ctx) -> Lang {
+    match ctx.lang {
+        medist_core::locale::Locale::Ko => Lang::Ko,
+        medist_core::locale::Locale::En => Lang::En,
+    }
+}
+
+async fn report_for(ctx: &Ctx, year: Option<i32>) -> Result<AnnualReport, AppError> {
+    let caller = ctx.caller()?;
+    let cid = super::consortium_of(ctx, &caller).await?;
+    let c = medist_db::org::get_consortium(&ctx.st.db, cid).await?;
+    let now = chrono::Utc::now();
+    let this_year = chrono::Datelike::year(&now).clamp(c.period_start_year, c.period_end_year);
+    app::annual(&ctx.st.db, &caller, cid, year.unwrap_or(this_year), now).await
+}
+
+struct Card {
+    name: String,
+    unit: String,
+    year_value: i64,
+    cumulative: i64,
+    target: i64,
+    pace: i64,
+    percent: i64,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    l: Layout,
+    year: i32,
+    years: Vec<i32>,
+    cards: Vec<Card>,
+    charts: Vec<(String, String)>,
+    budget_total: String,
+    sample: bool,
+}
+
+async fn dashboard(ctx: Ctx, Query(q): Query<YearQuery>) -> PageResult {
+    let r = report_for(&ctx, q.year).await?;
+    let lang = lang_of(&ctx);
+    let cards = r
+        .kpis()
+        .map(|(_, k)| {
+            let target = k.target_total.unwrap_or(0);
+            Card {
+                name: k.name.get(lang).to_string(),
+                unit: k.unit.label(lang).to_string(),
+                year_value: k.value_year,
+                cumulative: k.cumulative,
+                target,
+                pace: k.pace_target(r.period, r.program_year).unwrap_or(0),
+                percent: if target > 0 { (k.cumulative * 100 / target).min(100) } else { 0 },
+            }
+        })
+        .collect();
+    let charts = medist_report::charts::standard_charts(&r, lang);
+    let l = Layout::build(ctx.lang, ctx.auth.as_ref(), &ctx.csrf, &ctx.here, "dashboard-title", "nav-dashboard");
+    Ok(page(&DashboardPage {
+        year: r.program_year,
+        years: r.period.iter().collect(),
+        cards,
+        charts,
+        budget_total: r.total_budget_krw.map(|k| medist_core::locale::format_krw(k, ctx.lang)).unwrap_or_default(),
+        sample: r.sample_data,
+        l,
+    }))
+}
+
+async fn download(ctx: Ctx, Query(q): Query<YearQuery>) -> PageResult {
+    let format = ReportFormat::parse(q.format.as_deref().unwrap_or("xlsx"))?;
+    let r = report_for(&ctx, q.year).await?;
+    let lang = lang_of(&ctx);
+    let year = r.program_year;
+    let bytes = tokio::task::spawn_blocking(move || app::render(&r, format, lang))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??;
+    let name = format!("medist-annual-report-{year}-{}.{}", lang.code(), format.extension());
+    Ok((
+        [
+            (header::CONTENT_TYPE, format.content_type().to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}
