@@ -10,6 +10,7 @@ pub mod funding;
 pub mod kpi;
 pub mod org;
 pub mod outputs;
+pub mod patents;
 pub mod report;
 pub mod research;
 

@@ -1,6 +1,7 @@
 //! `medist`: the server and the command line of the consortium operations platform.
 
 mod config;
+mod patents;
 mod research;
 
 use std::io::{BufRead, Write};
@@ -113,6 +114,9 @@ enum Command {
     /// Notifications and reminders.
     #[command(subcommand)]
     Notify(research::NotifyCmd),
+    /// Patents (특허): families, applications, counts per year.
+    #[command(subcommand)]
+    Patents(patents::PatentsCmd),
     /// Reports for the ministries.
     #[command(subcommand)]
     Report(ReportCmd),
@@ -142,6 +146,15 @@ enum ReportCmd {
 
 #[derive(Subcommand)]
 enum ImportCmd {
+    /// Import patent applications from a CSV or XLSX sheet (출원번호, 출원일, 등록번호, …); all or nothing.
+    Patents {
+        file: PathBuf,
+        /// Check every row, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        consortium: Option<i64>,
+    },
     /// Import publications from BibTeX, RIS or PubMed XML (optionally .gz), de-duplicated; all or nothing.
     Publications {
         file: PathBuf,
@@ -783,6 +796,12 @@ async fn run(cli: Cli, cfg: config::Config) -> Result<()> {
             let cid = default_consortium(&db, consortium).await?;
             import_publications(&db, &caller, cid, &file, &format, dry_run, valid_only, quiet).await?;
         }
+        Command::Import(ImportCmd::Patents { file, dry_run, consortium }) => {
+            let db = open(&cfg).await?;
+            let cid = default_consortium(&db, consortium).await?;
+            patents::import(&db, &caller, cid, &file, dry_run).await?;
+        }
+        Command::Patents(cmd) => patents::patents(&open(&cfg).await?, &caller, cmd).await?,
         Command::Needs(cmd) => research::needs(&open(&cfg).await?, &caller, cmd).await?,
         Command::Screening(cmd) => research::screening(&open(&cfg).await?, &caller, cmd).await?,
         Command::Projects(cmd) => research::projects(&open(&cfg).await?, &caller, cmd).await?,

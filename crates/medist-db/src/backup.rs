@@ -65,13 +65,19 @@ macro_rules! for_each_table {
         $m!(booking, $($arg)*);
         $m!(person_keyword, $($arg)*);
         $m!(notification, $($arg)*);
+        $m!(patent_family, $($arg)*);
+        $m!(patent_application, $($arg)*);
+        $m!(patent_event, $($arg)*);
+        $m!(patent_owner, $($arg)*);
+        $m!(patent_inventor, $($arg)*);
+        $m!(patent_project, $($arg)*);
         $m!(audit_log, $($arg)*);
         $m!(audit_head, $($arg)*);
     };
 }
 
 /// Tables whose primary key is a sequence on PostgreSQL.
-const SERIAL_TABLES: [&str; 45] = [
+const SERIAL_TABLES: [&str; 51] = [
     "program",
     "ministry",
     "consortium",
@@ -117,6 +123,12 @@ const SERIAL_TABLES: [&str; 45] = [
     "booking",
     "person_keyword",
     "notification",
+    "patent_family",
+    "patent_application",
+    "patent_event",
+    "patent_owner",
+    "patent_inventor",
+    "patent_project",
 ];
 
 #[derive(Debug, Clone, Default, serde::Serialize)]

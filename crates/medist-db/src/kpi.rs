@@ -14,8 +14,8 @@ use crate::audit::record;
 use crate::entities::{consortium, course, kpi, publication, publication_author, trainee};
 use crate::{Db, StoreError, Who, now};
 
-/// What a counting rule can see. `project` and `patent_event` are declared so that their KPIs
-/// can be defined now; they have no records until those contexts exist.
+/// What a counting rule can see. A `patent_event` record is one event of an application (its `owner` is the
+/// family's first owner institution).
 pub fn schema() -> Schema {
     use FieldType::*;
     Schema::default()
@@ -222,6 +222,47 @@ pub async fn records(db: &Db, consortium_id: i64, entity: &str) -> Result<Vec<Re
                     )
                 })
                 .collect()
+        }
+        "patent_event" => {
+            use crate::entities::{patent_application, patent_event, patent_family};
+            let families = patent_family::Entity::find()
+                .filter(patent_family::Column::ConsortiumId.eq(consortium_id))
+                .all(&db.conn)
+                .await?;
+            let family_ids: Vec<i64> = families.iter().map(|f| f.id).collect();
+            let owners = crate::patents::first_owners(db, &family_ids).await?;
+            let mut out = Vec::new();
+            for chunk in family_ids.chunks(5_000) {
+                let apps: BTreeMap<i64, patent_application::Model> = patent_application::Entity::find()
+                    .filter(patent_application::Column::FamilyId.is_in(chunk.to_vec()))
+                    .all(&db.conn)
+                    .await?
+                    .into_iter()
+                    .map(|a| (a.id, a))
+                    .collect();
+                let app_ids: Vec<i64> = apps.keys().copied().collect();
+                for achunk in app_ids.chunks(5_000) {
+                    for e in patent_event::Entity::find()
+                        .filter(patent_event::Column::ApplicationId.is_in(achunk.to_vec()))
+                        .order_by_asc(patent_event::Column::Id)
+                        .all(&db.conn)
+                        .await?
+                    {
+                        let Some(a) = apps.get(&e.application_id) else { continue };
+                        let owner = owners.get(&a.family_id).and_then(|i| codes.get(i));
+                        out.push(rec(
+                            e.id,
+                            vec![
+                                ("event_date", Value::Date(e.event_date)),
+                                ("kind", text(&e.kind)),
+                                ("owner", owner.map(|c| text(c)).unwrap_or(Value::Null)),
+                                ("jurisdiction", text(&a.jurisdiction)),
+                            ],
+                        ));
+                    }
+                }
+            }
+            out
         }
         _ => vec![],
     })

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod audit;
 pub mod backup;
 pub mod demo;
+pub mod demo_patents;
 pub mod demo_research;
 pub mod education;
 pub mod entities;
@@ -17,6 +18,7 @@ pub mod migration;
 pub mod org;
 pub mod outputs;
 pub mod page;
+pub mod patents;
 pub mod research;
 pub mod testing;
 

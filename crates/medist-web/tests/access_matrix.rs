@@ -221,6 +221,8 @@ async fn every_route_for_every_role() {
         .request
         .id;
     let equipment = medist_db::research::list_equipment(&app.db, c).await.unwrap()[0].id;
+    let a_family = medist_db::patents::list_families(&app.db, c).await.unwrap()[0].clone();
+    let (family, application) = (a_family.family.id, a_family.applications[0].application.id);
     let now = chrono::Utc::now();
     let mut fac_booking = 0;
     for e in medist_db::research::list_equipment(&app.db, c).await.unwrap() {
@@ -1350,6 +1352,57 @@ async fn every_route_for_every_role() {
             path: format!("/api/v1/consortia/{c}/reports/annual?year=2026&format=csv"),
             body: Body::None,
             who: "BUDGET",
+        },
+        // patents: every member reads the counts, all but reviewers the families; events by office/coordinators.
+        Case { method: "GET", pattern: "/patents", path: "/patents".into(), body: Body::None, who: "ALL" },
+        Case {
+            method: "GET",
+            pattern: "/patents/{id}",
+            path: format!("/patents/{family}"),
+            body: Body::None,
+            who: "DIR",
+        },
+        Case {
+            method: "POST",
+            pattern: "/patents/{id}/events",
+            path: format!("/patents/{family}/events"),
+            body: f(&[("application_id", &application.to_string()), ("kind", "x"), ("date", "2027-01-01")]),
+            who: "COORDS",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia/{id}/patents",
+            path: format!("/api/v1/consortia/{c}/patents"),
+            body: Body::None,
+            who: "ALL",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/consortia/{id}/patents",
+            path: format!("/api/v1/consortia/{c}/patents"),
+            body: Body::Json(json!({"title_ko": ""})),
+            who: "IMPORT",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/consortia/{id}/patents/import",
+            path: format!("/api/v1/consortia/{c}/patents/import?dry_run=true"),
+            body: Body::None,
+            who: "IMPORT",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/patents/{id}",
+            path: format!("/api/v1/patents/{family}"),
+            body: Body::None,
+            who: "DIR",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/patent-applications/{id}/events",
+            path: format!("/api/v1/patent-applications/{application}/events"),
+            body: Body::Json(json!({"kind": "x", "date": "2027-01-01"})),
+            who: "COORDS",
         },
         Case { method: "GET", pattern: "/dashboard", path: "/dashboard".into(), body: Body::None, who: "BUDGET" },
         Case {

@@ -9,6 +9,7 @@ mod m0003_education;
 mod m0004_outputs;
 mod m0005_kpi;
 mod m0006_research;
+mod m0007_patents;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_outputs::Migration),
             Box::new(m0005_kpi::Migration),
             Box::new(m0006_research::Migration),
+            Box::new(m0007_patents::Migration),
         ]
     }
 }

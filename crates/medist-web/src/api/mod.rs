@@ -9,6 +9,7 @@ mod funding;
 mod kpi;
 mod org;
 mod outputs;
+mod patents;
 mod report;
 mod research;
 
@@ -39,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .merge(outputs::routes())
         .merge(kpi::routes())
         .merge(research::routes())
+        .merge(patents::routes())
         .merge(report::routes())
         .fallback(not_found)
 }
@@ -70,6 +72,7 @@ async fn not_found() -> ApiError {
         research::list_access, research::request_access, research::transition_access, research::space,
         research::create_room, research::allocate, research::list_equipment, research::create_equipment,
         research::calendar, research::book, research::cancel_booking, research::notifications, research::mark_read,
+        patents::list, patents::create, patents::get_family, patents::add_event, patents::import,
         funding::overview, funding::list_lines, funding::create_line, funding::get_line, funding::amend_line,
         funding::add_expenditure, funding::close_line, funding::reopen_line, funding::put_constraint, funding::delete_constraint,
     ),

@@ -71,6 +71,8 @@ struct KpiPage {
     c: Card,
     /// A readable name for each counted record: course code and title, trainee name, publication title.
     labels: HashMap<i64, String>,
+    /// Where a counted record opens, when it is not found from the entity alone (a patent event: its family).
+    links: HashMap<i64, String>,
     can_edit: bool,
     f: FormState,
     preview_errors: Vec<String>,
@@ -78,11 +80,15 @@ struct KpiPage {
 
 impl KpiPage {
     fn link(&self, id: &i64) -> String {
+        if let Some(l) = self.links.get(id) {
+            return l.clone();
+        }
         let rule = medist_performance::parse(&self.c.r.kpi.rule_text).map(|r| r.entity).unwrap_or_default();
         match rule.as_str() {
             "trainee" => format!("/trainees/{id}"),
             "publication" => format!("/publications/{id}"),
             "project" => format!("/projects/{id}"),
+            "patent_event" => "/patents".to_string(),
             _ => "/education".to_string(),
         }
     }
@@ -102,6 +108,7 @@ async fn kpi_view(ctx: &Ctx, id: i64, f: FormState, preview_errors: Vec<String>)
     let can_edit = caller.can(Action::Update, Resource::Consortium { consortium_id: r.kpi.consortium_id });
     let f = if f.values.is_empty() { f.with("rule_text", r.kpi.rule_text.clone()) } else { f };
     let labels = record_labels(ctx, &r).await?;
+    let links = record_links(ctx, &caller, &r).await?;
     let status = if preview_errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok((
         status,
@@ -109,6 +116,7 @@ async fn kpi_view(ctx: &Ctx, id: i64, f: FormState, preview_errors: Vec<String>)
             l: Layout::from_ctx(ctx, "kpi-title", "nav-kpis"),
             c: card(r),
             labels,
+            links,
             can_edit,
             f,
             preview_errors,
@@ -162,8 +170,36 @@ async fn record_labels(ctx: &Ctx, r: &KpiResult) -> Result<HashMap<i64, String>,
             }
             out
         }
+        "patent_event" => {
+            let ids: Vec<i64> = ids.into_iter().collect();
+            medist_db::patents::event_labels(db, &ids)
+                .await?
+                .into_iter()
+                .map(|e| {
+                    let kind = crate::i18n::t(ctx.lang, &format!("patent-event-{}", e.kind));
+                    let title = pick(&e.title_ko, &e.title_en);
+                    let number = e.number.map(|n| format!(" {n}")).unwrap_or_default();
+                    (e.event_id, format!("{kind} {} {}{number} · {title}", e.date, e.jurisdiction))
+                })
+                .collect()
+        }
         _ => HashMap::new(),
     })
+}
+
+/// Counted patent events open their family, for those who see single families; the list for the others.
+async fn record_links(ctx: &Ctx, caller: &medist_app::Caller, r: &KpiResult) -> Result<HashMap<i64, String>, AppError> {
+    let Some(v) = &r.value else { return Ok(HashMap::new()) };
+    let entity = medist_performance::parse(&r.kpi.rule_text).map(|x| x.entity).unwrap_or_default();
+    if entity != "patent_event" || !medist_app::patents::sees_records(caller, r.kpi.consortium_id) {
+        return Ok(HashMap::new());
+    }
+    let ids: Vec<i64> = v.counted.iter().map(|c| c.record_id).collect();
+    Ok(medist_db::patents::event_labels(&ctx.st.db, &ids)
+        .await?
+        .into_iter()
+        .map(|e| (e.event_id, format!("/patents/{}", e.family_id)))
+        .collect())
 }
 
 async fn kpi_page(ctx: Ctx, Id(id): Id) -> PageResult {

@@ -9,6 +9,7 @@ mod funding;
 mod kpi;
 mod org;
 mod outputs;
+mod patents;
 mod report;
 mod research;
 mod session;
@@ -43,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .merge(funding::routes())
         .merge(account::routes())
         .merge(research::routes())
+        .merge(patents::routes())
         .merge(report::routes())
 }
 
@@ -123,7 +125,7 @@ impl Layout {
             let research = |res: fn(i64) -> Resource| {
                 home_consortium.map(|c| can(Action::Read, res(c))).unwrap_or_else(|| a.actor.has_role(Role::Admin))
             };
-            let items: [(&'static str, &str, bool); 18] = [
+            let items: [(&'static str, &str, bool); 19] = [
                 ("/consortium", "nav-consortium", can(Action::Read, Resource::Program)),
                 ("/dashboard", "nav-dashboard", budget),
                 ("/institutions", "nav-institutions", can(Action::Read, Resource::Program)),
@@ -153,6 +155,7 @@ impl Layout {
                     "nav-institute",
                     research(|c| Resource::JointInstitute { consortium_id: c, booker: None }),
                 ),
+                ("/patents", "nav-patents", research(|c| Resource::Outputs { consortium_id: c })),
                 ("/notifications", "nav-notifications", true),
                 ("/admin/users", "nav-users", can(Action::Read, Resource::Accounts)),
                 ("/admin/audit", "nav-audit", can(Action::Read, Resource::AuditLog)),
