@@ -1107,6 +1107,21 @@ pub async fn remove_member(db: &Db, who: &Who, project_id: i64, person_id: i64) 
     Ok(())
 }
 
+/// Stored members as the project rules see them (rows with an unknown role or side are left out).
+fn member_rules(rows: &[project_member::Model]) -> Vec<ProjectMember> {
+    rows.iter()
+        .filter_map(|m| {
+            Some(ProjectMember {
+                person_id: m.person_id,
+                role: parse_snake(&m.role)?,
+                institution_id: m.institution_id,
+                background: parse_snake(&m.background)?,
+                faculty_category: None,
+            })
+        })
+        .collect()
+}
+
 async fn project_rule<C: ConnectionTrait>(c: &C, p: &project::Model) -> Result<Project, StoreError> {
     let members = project_member::Entity::find().filter(project_member::Column::ProjectId.eq(p.id)).all(c).await?;
     Ok(Project {
@@ -1114,18 +1129,7 @@ async fn project_rule<C: ConnectionTrait>(c: &C, p: &project::Model) -> Result<P
         title: p.title_ko.clone(),
         aim: parse_snake(&p.aim).ok_or_else(|| StoreError::Config(format!("project {}: bad aim", p.id)))?,
         track: parse_snake(&p.track).ok_or_else(|| StoreError::Config(format!("project {}: bad track", p.id)))?,
-        members: members
-            .iter()
-            .filter_map(|m| {
-                Some(ProjectMember {
-                    person_id: m.person_id,
-                    role: parse_snake(&m.role)?,
-                    institution_id: m.institution_id,
-                    background: parse_snake(&m.background)?,
-                    faculty_category: None,
-                })
-            })
-            .collect(),
+        members: member_rules(&members),
         status: parse_snake(&p.status).ok_or_else(|| StoreError::Config(format!("project {}: bad status", p.id)))?,
         stage: parse_snake(&p.stage).ok_or_else(|| StoreError::Config(format!("project {}: bad stage", p.id)))?,
         uses_human_data: p.uses_human_data,
@@ -1397,19 +1401,7 @@ pub async fn list_projects(
         .into_iter()
         .map(|p| {
             let ms = by_project.remove(&p.id).unwrap_or_default();
-            let members: Vec<ProjectMember> = ms
-                .iter()
-                .filter_map(|m| {
-                    Some(ProjectMember {
-                        person_id: m.person_id,
-                        role: parse_snake(&m.role)?,
-                        institution_id: m.institution_id,
-                        background: parse_snake(&m.background)?,
-                        faculty_category: None,
-                    })
-                })
-                .collect();
-            let flags = medist_research::project::composition_flags(&members).iter().map(snake).collect();
+            let flags = medist_research::project::composition_flags(&member_rules(&ms)).iter().map(snake).collect();
             ProjectRow { members: ms.len() as u64, flags, project: p }
         })
         .collect();

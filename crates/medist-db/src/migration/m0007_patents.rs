@@ -5,26 +5,10 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use super::helpers::fk;
+use super::helpers::{a, fk, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn a(s: &str) -> Alias {
-    Alias::new(s)
-}
-
-fn index(table: &str, cols: &[&str], unique: bool) -> IndexCreateStatement {
-    let mut i = Index::create();
-    i.name(format!("{}_{}_{}", if unique { "ux" } else { "ix" }, table, cols.join("_"))).table(a(table));
-    for c in cols {
-        i.col(a(c));
-    }
-    if unique {
-        i.unique();
-    }
-    i.to_owned()
-}
 
 /// Tables in creation order (a table only refers to tables before it).
 pub const TABLES: [&str; 6] =
