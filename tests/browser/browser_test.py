@@ -95,6 +95,21 @@ class WebDriver:
     def url(self):
         return self.s("GET", "/url")
 
+    def text_when(self, cond, seconds=60):
+        """The page text once `cond(text, url)` holds, or the last text after `seconds`.
+
+        A click returns before a slow server (a debug build hashing a password on a loaded
+        CI machine) has answered, so every check after a navigation polls instead of sleeping."""
+        deadline = time.time() + seconds
+        while True:
+            try:
+                body, url = self.text() or "", self.url() or ""
+            except SystemExit:
+                body, url = "", ""
+            if cond(body, url) or time.time() > deadline:
+                return body
+            time.sleep(0.2)
+
     def shot(self, name):
         os.makedirs(SHOTS, exist_ok=True)
         path = os.path.join(SHOTS, name)
@@ -149,12 +164,11 @@ def main():
         wd.type("#login", "office@miracle.example")
         wd.type("#password", "not the password")
         wd.click("button.primary")
-        body = wd.text()
+        body = wd.text_when(lambda b, u: "아이디 또는 비밀번호가 올바르지 않습니다" in b)
         expect("아이디 또는 비밀번호가 올바르지 않습니다" in body, "a wrong password gets the generic message", body)
         wd.type("#password", demo_password)
         wd.click("button.primary")
-        time.sleep(0.3)
-        body = wd.text()
+        body = wd.text_when(lambda b, u: "/consortia/" in u and "MIRACLE" in b)
         expect("/consortia/" in wd.url(), "signing in lands on the consortium page", body)
         expect("MIRACLE 컨소시엄" in body and "194억 원" in body and "166억 원" in body, "the consortium page shows the budget in 억 원", body)
         expect("의사과학자 6" in body and "의과학자 12" in body, "dedicated faculty are counted 6 + 12", body)
@@ -162,8 +176,7 @@ def main():
         wd.shot("02-consortium-ko.png")
 
         wd.click("#switch-language")
-        time.sleep(0.3)
-        body = wd.text()
+        body = wd.text_when(lambda b, u: "Program budget" in b)
         expect("KRW 19.4 billion" in body and "Program budget" in body, "the language switch shows the page in English", body)
         expect("Hwasun Chonnam National University Hospital" in body, "institution names are in English", body)
         wd.shot("03-consortium-en.png")
