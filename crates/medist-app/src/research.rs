@@ -7,7 +7,7 @@ use medist_core::access::{Action, Resource};
 use medist_core::org::FacultyCategory;
 use medist_db::entities::{
     booking, data_access_request, dataset, equipment, irb_approval, need, need_transition, notification, project,
-    project_member, room, screening_round, space_allocation,
+    project_member, project_milestone, room, screening_round, space_allocation,
 };
 use medist_db::research::{
     self as store, AccessView, DatasetInput, MemberInput, NeedFilter, NeedMeta, NeedView, ProjectFilter, ProjectInput,
@@ -406,6 +406,55 @@ pub async fn gate_review(
     let (p, _) = project_res(db, caller, id).await?;
     caller.require(Action::Update, Resource::Project { consortium_id: p.consortium_id, member: false })?;
     Ok(store::gate_review(db, &caller.who, id, review, reason, next_gate_on).await?)
+}
+
+// Milestones: members and the program office keep them; everyone who may read the project sees them.
+
+pub async fn project_milestones(db: &Db, caller: &Caller, id: i64) -> AppResult<Vec<store::MilestoneView>> {
+    let (p, member) = project_res(db, caller, id).await?;
+    caller.require(Action::Read, Resource::Project { consortium_id: p.consortium_id, member })?;
+    Ok(store::project_milestones(db, id, today()).await?)
+}
+
+pub async fn add_milestone(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+    title: &str,
+    due_on: NaiveDate,
+    note: &str,
+) -> AppResult<project_milestone::Model> {
+    let (p, member) = project_res(db, caller, id).await?;
+    caller.require(Action::Update, Resource::Project { consortium_id: p.consortium_id, member })?;
+    Ok(store::add_milestone(db, &caller.who, id, title, due_on, note).await?)
+}
+
+/// Marks a milestone done (on `done_on`, default today).
+pub async fn complete_milestone(
+    db: &Db,
+    caller: &Caller,
+    milestone_id: i64,
+    done_on: Option<NaiveDate>,
+) -> AppResult<project_milestone::Model> {
+    let m = store::get_milestone(db, milestone_id).await?;
+    let (p, member) = project_res(db, caller, m.project_id).await?;
+    caller.require(Action::Update, Resource::Project { consortium_id: p.consortium_id, member })?;
+    let today = today();
+    Ok(store::complete_milestone(db, &caller.who, milestone_id, done_on.unwrap_or(today), today).await?)
+}
+
+pub async fn delete_milestone(db: &Db, caller: &Caller, milestone_id: i64) -> AppResult<project_milestone::Model> {
+    let m = store::get_milestone(db, milestone_id).await?;
+    let (p, member) = project_res(db, caller, m.project_id).await?;
+    caller.require(Action::Update, Resource::Project { consortium_id: p.consortium_id, member })?;
+    Ok(store::delete_milestone(db, &caller.who, milestone_id).await?)
+}
+
+/// Milestones of the consortium's running projects that are overdue or due within two weeks.
+pub async fn milestones_due(db: &Db, caller: &Caller, consortium_id: i64) -> AppResult<Vec<store::MilestoneDue>> {
+    medist_db::org::get_consortium(db, consortium_id).await?;
+    caller.require(Action::Read, Resource::Project { consortium_id, member: false })?;
+    Ok(store::milestones_due(db, consortium_id, today()).await?)
 }
 
 pub async fn add_irb(db: &Db, caller: &Caller, id: i64, approval: &IrbApproval) -> AppResult<irb_approval::Model> {

@@ -661,13 +661,14 @@ async fn run(cli: Cli, cfg: config::Config) -> Result<()> {
             }
             let listener =
                 tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("cannot listen on {bind}"))?;
-            tracing::info!(address = %bind, database = %medist_db::redact_url(&cfg.database_url), backend = db.backend_name(), "medist is serving");
+            tracing::info!(address = %bind, database = %medist_db::redact_url(&cfg.database_url), backend = db.backend_name(), smtp = cfg.smtp_host.as_deref().unwrap_or("off"), "medist is serving");
             println!("medist: open http://{bind}/ in a browser");
             let state = medist_web::AppState::new(
                 db,
                 medist_web::WebConfig {
                     secure_cookies: cfg.secure_cookies,
                     trust_forwarded_for: cfg.trust_forwarded_for,
+                    mail: cfg.mail().map_err(|e| anyhow::anyhow!(e))?,
                 },
             );
             medist_web::serve(state, listener, shutdown_signal()).await.context("serving")?;
@@ -806,7 +807,10 @@ async fn run(cli: Cli, cfg: config::Config) -> Result<()> {
         Command::Screening(cmd) => research::screening(&open(&cfg).await?, &caller, cmd).await?,
         Command::Projects(cmd) => research::projects(&open(&cfg).await?, &caller, cmd).await?,
         Command::Equipment(cmd) => research::equipment(&open(&cfg).await?, &caller, cmd).await?,
-        Command::Notify(cmd) => research::notify(&open(&cfg).await?, &caller, cmd).await?,
+        Command::Notify(cmd) => {
+            let mail = cfg.mail().map_err(|e| anyhow::anyhow!(e))?;
+            research::notify(&open(&cfg).await?, &caller, cmd, mail).await?
+        }
         Command::Report(ReportCmd::Annual { year, format, lang, out, consortium }) => {
             let db = open(&cfg).await?;
             let cid = default_consortium(&db, consortium).await?;

@@ -7,7 +7,7 @@ use clap::Subcommand;
 use medist_app::Caller;
 use medist_app::research as app;
 use medist_db::Db;
-use medist_db::research::{NeedFilter, NeedMeta, ProjectFilter};
+use medist_db::research::{NeedFilter, NeedMeta, ProjectFilter, ProjectInput};
 use medist_research::matching::MatchFilter;
 use medist_research::need::NeedInput;
 use medist_research::project::{GateDecision, GateReview};
@@ -116,6 +116,57 @@ pub enum ProjectsCmd {
         #[arg(long)]
         next_gate: Option<NaiveDate>,
     },
+    /// Change a project's details; what is not given stays as it is (code and aim do not change here).
+    Edit {
+        id: i64,
+        #[arg(long)]
+        title_ko: Option<String>,
+        #[arg(long)]
+        title_en: Option<String>,
+        /// immuno_oncology, regenerative_medicine or multimodal_medicine.
+        #[arg(long)]
+        track: Option<String>,
+        #[arg(long)]
+        summary: Option<String>,
+        #[arg(long)]
+        start: Option<NaiveDate>,
+        #[arg(long)]
+        end: Option<NaiveDate>,
+        #[arg(long)]
+        next_gate: Option<NaiveDate>,
+        /// Whether the project uses human data or samples (true/false).
+        #[arg(long)]
+        human_data: Option<bool>,
+    },
+    /// The milestones of a project with their status.
+    Milestones {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a milestone to a project.
+    MilestoneAdd {
+        id: i64,
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        due: NaiveDate,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Mark a milestone done (on --on, default today).
+    MilestoneDone {
+        milestone: i64,
+        #[arg(long)]
+        on: Option<NaiveDate>,
+    },
+    /// Milestones of running projects that are overdue or due within two weeks.
+    MilestonesDue {
+        #[arg(long)]
+        consortium: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -155,6 +206,9 @@ pub enum NotifyCmd {
         #[arg(long)]
         today: Option<NaiveDate>,
     },
+    /// E-mail every user their unread notifications not yet sent (needs `smtp_host` and `smtp_from`;
+    /// the server does this every minute).
+    Send,
 }
 
 fn print_json<T: serde::Serialize>(v: &T) -> Result<()> {
@@ -354,6 +408,62 @@ pub async fn projects(db: &Db, caller: &Caller, cmd: ProjectsCmd) -> Result<()> 
             let p = app::gate_review(db, caller, id, &review, &reason, next_gate).await.map_err(explain)?;
             println!("{}: stage {}, status {}", p.code, p.stage, p.status);
         }
+        ProjectsCmd::Edit { id, title_ko, title_en, track, summary, start, end, next_gate, human_data } => {
+            let p = app::get_project(db, caller, id).await.map_err(explain)?.project;
+            let input = ProjectInput {
+                code: p.code.clone(),
+                title_ko: title_ko.unwrap_or(p.title_ko),
+                title_en: title_en.unwrap_or(p.title_en),
+                aim: medist_db::research::parse_enum("aim", &p.aim).map_err(|e| explain(e.into()))?,
+                track: medist_db::research::parse_enum("track", track.as_deref().unwrap_or(&p.track))
+                    .map_err(|e| explain(e.into()))?,
+                summary: summary.unwrap_or(p.summary),
+                uses_human_data: human_data.unwrap_or(p.uses_human_data),
+                start_on: start.or(p.start_on),
+                end_on: end.or(p.end_on),
+                next_gate_on: next_gate.or(p.next_gate_on),
+                is_sample: p.is_sample,
+            };
+            let p = app::update_project(db, caller, id, &input).await.map_err(explain)?;
+            println!("{} updated", p.code);
+        }
+        ProjectsCmd::Milestones { id, json } => {
+            let list = app::project_milestones(db, caller, id).await.map_err(explain)?;
+            if json {
+                return print_json(&list);
+            }
+            for m in &list {
+                let done = m.milestone.done_on.map(|d| format!(" done {d}")).unwrap_or_default();
+                println!("{:>5}  {}  {:<10} {}{done}", m.milestone.id, m.milestone.due_on, m.status, m.milestone.title);
+            }
+            if list.is_empty() {
+                println!("no milestones");
+            }
+        }
+        ProjectsCmd::MilestoneAdd { id, title, due, note } => {
+            let m = app::add_milestone(db, caller, id, &title, due, &note).await.map_err(explain)?;
+            println!("milestone {} added, due {}", m.id, m.due_on);
+        }
+        ProjectsCmd::MilestoneDone { milestone, on } => {
+            let m = app::complete_milestone(db, caller, milestone, on).await.map_err(explain)?;
+            println!("milestone {} done on {}", m.id, m.done_on.map(|d| d.to_string()).unwrap_or_default());
+        }
+        ProjectsCmd::MilestonesDue { consortium, json } => {
+            let cid = default_consortium(db, consortium).await?;
+            let list = app::milestones_due(db, caller, cid).await.map_err(explain)?;
+            if json {
+                return print_json(&list);
+            }
+            for d in &list {
+                println!(
+                    "{}  {:<9} {}  {}",
+                    d.milestone.milestone.due_on, d.milestone.status, d.project_code, d.milestone.milestone.title
+                );
+            }
+            if list.is_empty() {
+                println!("nothing overdue or due within two weeks");
+            }
+        }
     }
     Ok(())
 }
@@ -389,7 +499,12 @@ pub async fn equipment(db: &Db, caller: &Caller, cmd: EquipmentCmd) -> Result<()
     Ok(())
 }
 
-pub async fn notify(db: &Db, caller: &Caller, cmd: NotifyCmd) -> Result<()> {
+pub async fn notify(
+    db: &Db,
+    caller: &Caller,
+    cmd: NotifyCmd,
+    mail: Option<medist_web::mail::MailConfig>,
+) -> Result<()> {
     match cmd {
         NotifyCmd::Sweep { today } => {
             let r = app::sweep(db, caller, today.unwrap_or_else(|| Utc::now().date_naive())).await.map_err(explain)?;
@@ -397,6 +512,24 @@ pub async fn notify(db: &Db, caller: &Caller, cmd: NotifyCmd) -> Result<()> {
                 "{} notifications created, {} data access grants expired",
                 r.notifications_created, r.access_expired
             );
+        }
+        NotifyCmd::Send => {
+            caller
+                .require(medist_core::access::Action::Update, medist_core::access::Resource::Accounts)
+                .map_err(explain)?;
+            let Some(cfg) = mail else {
+                anyhow::bail!(
+                    "no SMTP server is configured: set smtp_host and smtp_from (or MEDIST_SMTP_HOST, MEDIST_SMTP_FROM)"
+                )
+            };
+            let r = medist_web::mail::deliver(db, &cfg).await.map_err(|e| anyhow::anyhow!(e))?;
+            println!(
+                "{} message(s) sent with {} notification(s); {} could not be sent",
+                r.messages_sent, r.notifications_sent, r.failed
+            );
+            if let Some(e) = r.first_error {
+                anyhow::bail!("sending failed: {e}");
+            }
         }
     }
     Ok(())

@@ -49,6 +49,7 @@ macro_rules! for_each_table {
         $m!(project, $($arg)*);
         $m!(project_member, $($arg)*);
         $m!(project_event, $($arg)*);
+        $m!(project_milestone, $($arg)*);
         $m!(irb_approval, $($arg)*);
         $m!(need, $($arg)*);
         $m!(need_transition, $($arg)*);
@@ -77,7 +78,7 @@ macro_rules! for_each_table {
 }
 
 /// Tables whose primary key is a sequence on PostgreSQL.
-const SERIAL_TABLES: [&str; 51] = [
+const SERIAL_TABLES: [&str; 52] = [
     "program",
     "ministry",
     "consortium",
@@ -107,6 +108,7 @@ const SERIAL_TABLES: [&str; 51] = [
     "project",
     "project_member",
     "project_event",
+    "project_milestone",
     "irb_approval",
     "need",
     "need_transition",

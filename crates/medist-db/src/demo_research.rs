@@ -474,6 +474,19 @@ pub async fn load(db: &Db, consortium_id: i64, faculty: &[i64]) -> Result<(), St
         };
         let need_ids: Vec<i64> = need.map(|n| vec![needs[n]]).unwrap_or_default();
         let p = r::create_project(db, &office, consortium_id, &input, &members, &need_ids).await?;
+        // Milestones (within the project period whatever day the demo is loaded): the plan, done; an interim
+        // report that is overdue for project 2, due within days for project 3, later for the others; the final
+        // report.
+        let within = |x: NaiveDate| x.clamp(d(2026, 3, 1), d(2030, 12, 31));
+        let plan = r::add_milestone(db, &office, p.id, "연구계획 확정 (샘플)", d(2026, 4, 30), "").await?;
+        r::complete_milestone(db, &office, plan.id, d(2026, 4, 28), today.max(d(2026, 4, 28))).await?;
+        let interim = match i {
+            1 => today - Duration::days(5),
+            2 => today + Duration::days(8),
+            _ => today + Duration::days(60 + 10 * i as i64),
+        };
+        r::add_milestone(db, &office, p.id, "중간 결과 보고 (샘플)", within(interim), "단계 평가 자료로 제출").await?;
+        r::add_milestone(db, &office, p.id, "최종 결과 보고 (샘플)", d(2030, 11, 30), "").await?;
         if status != "proposed" {
             r::change_project_status(db, &office, p.id, ProjectStatus::Approved, "").await?;
         }

@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use medist_core::FieldErrors;
 use medist_research::irb_and_data::{DataAccessAction, DataAccessRequest, DataAccessState, IrbApproval};
+use medist_research::milestone::{self as milestone_rules, Milestone, MilestoneStatus};
 use medist_research::need::{self as need_rules, NeedAction, NeedFields, NeedState};
 use medist_research::project::{
     Background, GateReview, MemberRole, Project, ProjectAim, ProjectMember, ProjectStatus, Stage, Track,
@@ -31,7 +32,8 @@ use crate::audit::record;
 use crate::entities::{
     app_user, appointment, booking, data_access_request, data_access_transition, dataset, equipment, institution,
     irb_approval, need, need_transition, notification, person, person_keyword, project, project_event, project_member,
-    role_grant, room, screening_entry, screening_panelist, screening_round, screening_score, space_allocation,
+    project_milestone, role_grant, room, screening_entry, screening_panelist, screening_round, screening_score,
+    space_allocation,
 };
 use crate::{Db, Page, Paged, StoreError, Who, now};
 
@@ -72,6 +74,8 @@ pub mod notice {
     pub const IRB_MISSING: &str = "irb_missing";
     pub const ACCESS_EXPIRING: &str = "data_access_expiring";
     pub const ACCESS_DECIDED: &str = "data_access_decided";
+    pub const MILESTONE_DUE: &str = "milestone_due";
+    pub const MILESTONE_OVERDUE: &str = "milestone_overdue";
 }
 
 /// Adds a notification unless the user already has one with the same key.
@@ -155,6 +159,56 @@ pub async fn unread_count(db: &Db, user_id: i64) -> Result<u64, StoreError> {
         .await?)
 }
 
+/// A user with the unread notifications not yet sent to them by e-mail.
+#[derive(Debug, Clone)]
+pub struct MailBatch {
+    pub user: app_user::Model,
+    pub notifications: Vec<notification::Model>,
+}
+
+/// Unread notifications that were never e-mailed, grouped by user (enabled accounts only), oldest first;
+/// at most `limit` users per call.
+pub async fn unsent_notifications(db: &Db, limit: u64) -> Result<Vec<MailBatch>, StoreError> {
+    let rows = notification::Entity::find()
+        .filter(notification::Column::EmailedAt.is_null())
+        .filter(notification::Column::ReadAt.is_null())
+        .order_by_asc(notification::Column::UserId)
+        .order_by_asc(notification::Column::Id)
+        .all(&db.conn)
+        .await?;
+    let mut by_user: BTreeMap<i64, Vec<notification::Model>> = BTreeMap::new();
+    for n in rows {
+        by_user.entry(n.user_id).or_default().push(n);
+    }
+    let users: HashMap<i64, app_user::Model> = app_user::Entity::find()
+        .filter(app_user::Column::Id.is_in(by_user.keys().copied().collect::<Vec<_>>()))
+        .filter(app_user::Column::Disabled.eq(false))
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    Ok(by_user
+        .into_iter()
+        .filter_map(|(uid, notifications)| users.get(&uid).map(|u| MailBatch { user: u.clone(), notifications }))
+        .take(limit as usize)
+        .collect())
+}
+
+/// Records that these notifications went out by e-mail (so they are not sent again).
+pub async fn mark_emailed(db: &Db, ids: &[i64]) -> Result<u64, StoreError> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    Ok(notification::Entity::update_many()
+        .col_expr(notification::Column::EmailedAt, sea_orm::sea_query::Expr::value(now()))
+        .filter(notification::Column::Id.is_in(ids.to_vec()))
+        .filter(notification::Column::EmailedAt.is_null())
+        .exec(&db.conn)
+        .await?
+        .rows_affected)
+}
+
 /// Marks one notification (or, with `None`, all) of the user as read.
 pub async fn mark_read(db: &Db, user_id: i64, id: Option<i64>) -> Result<u64, StoreError> {
     let mut q = notification::Entity::update_many()
@@ -232,20 +286,38 @@ pub async fn sweep(db: &Db, today: NaiveDate) -> Result<SweepReport, StoreError>
         users.dedup();
         let approvals = irb_rules(&irb_of(&txn, p.id).await?);
         let detail = format!("{} {}", p.code, p.title_ko);
-        let mut pending: Vec<(&str, Option<NaiveDate>, String)> = Vec::new();
+        let mut pending: Vec<(&str, Option<NaiveDate>, String, String)> = Vec::new();
         for r in medist_research::irb_and_data::expiring_within(&approvals, today, IRB_REMINDER_DAYS) {
-            pending.push((notice::IRB_EXPIRING, Some(r.expires_on), format!("irb-expiring:{}:{}", p.id, r.number)));
+            let key = format!("irb-expiring:{}:{}", p.id, r.number);
+            pending.push((notice::IRB_EXPIRING, Some(r.expires_on), key, detail.clone()));
         }
         if medist_research::irb_and_data::irb_status(p.uses_human_data, &approvals, today).is_flagged() {
-            pending.push((notice::IRB_MISSING, None, format!("irb-missing:{}:{today}", p.id)));
+            pending.push((notice::IRB_MISSING, None, format!("irb-missing:{}:{today}", p.id), detail.clone()));
         }
         if let Some(due) = p.next_gate_on
             && (due - today).num_days() <= GATE_REMINDER_DAYS
             && p.status == "active"
         {
-            pending.push((notice::GATE_DUE, Some(due), format!("gate-due:{}:{due}", p.id)));
+            pending.push((notice::GATE_DUE, Some(due), format!("gate-due:{}:{due}", p.id), detail.clone()));
         }
-        for (kind, due, key) in pending {
+        for m in milestones_of(&txn, p.id).await? {
+            match milestone_rules::status(&milestone_rule(&m), today) {
+                MilestoneStatus::DueSoon { .. } => pending.push((
+                    notice::MILESTONE_DUE,
+                    Some(m.due_on),
+                    format!("milestone-due:{}:{}", m.id, m.due_on),
+                    format!("{} · {}", p.code, m.title),
+                )),
+                MilestoneStatus::Overdue { .. } => pending.push((
+                    notice::MILESTONE_OVERDUE,
+                    Some(m.due_on),
+                    format!("milestone-overdue:{}:{}", m.id, m.due_on),
+                    format!("{} · {}", p.code, m.title),
+                )),
+                _ => {}
+            }
+        }
+        for (kind, due, key, detail) in pending {
             for &u in &users {
                 if notify(&txn, u, kind, "project", p.id, &detail, due, &key).await? {
                     report.notifications_created += 1;
@@ -1261,6 +1333,177 @@ pub struct ProjectView {
     pub needs: Vec<need::Model>,
     pub events: Vec<project_event::Model>,
     pub data_access: Vec<data_access_request::Model>,
+    /// Milestones by due date, each with its status on the day the view was made.
+    pub milestones: Vec<MilestoneView>,
+}
+
+/// A project milestone with where it stands.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MilestoneView {
+    #[serde(flatten)]
+    pub milestone: project_milestone::Model,
+    /// `done`, `done_late`, `overdue`, `due_soon` or `upcoming`.
+    pub status: String,
+    /// Days overdue (positive) or left (zero or negative, shown as "in N days"); none once done.
+    pub days_overdue: Option<i64>,
+}
+
+fn milestone_rule(m: &project_milestone::Model) -> Milestone {
+    Milestone { title: m.title.clone(), due_on: m.due_on, done_on: m.done_on }
+}
+
+fn milestone_view(m: project_milestone::Model, today: NaiveDate) -> MilestoneView {
+    let st = milestone_rules::status(&milestone_rule(&m), today);
+    let days_overdue = match st {
+        MilestoneStatus::Done { .. } => None,
+        MilestoneStatus::Overdue { days } => Some(days),
+        MilestoneStatus::DueSoon { days } | MilestoneStatus::Upcoming { days } => Some(-days),
+    };
+    MilestoneView { status: st.code().into(), days_overdue, milestone: m }
+}
+
+async fn milestones_of<C: ConnectionTrait>(
+    c: &C,
+    project_id: i64,
+) -> Result<Vec<project_milestone::Model>, StoreError> {
+    Ok(project_milestone::Entity::find()
+        .filter(project_milestone::Column::ProjectId.eq(project_id))
+        .order_by_asc(project_milestone::Column::DueOn)
+        .order_by_asc(project_milestone::Column::Id)
+        .all(c)
+        .await?)
+}
+
+/// The milestones of a project by due date, with their status on `today`.
+pub async fn project_milestones(db: &Db, project_id: i64, today: NaiveDate) -> Result<Vec<MilestoneView>, StoreError> {
+    get_project(db, project_id).await?;
+    Ok(milestones_of(&db.conn, project_id).await?.into_iter().map(|m| milestone_view(m, today)).collect())
+}
+
+/// Adds a milestone to a project; its due date must lie within the project's period.
+pub async fn add_milestone(
+    db: &Db,
+    who: &Who,
+    project_id: i64,
+    title: &str,
+    due_on: NaiveDate,
+    note: &str,
+) -> Result<project_milestone::Model, StoreError> {
+    let txn = db.write().await?;
+    let p = project::Entity::find_by_id(project_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| StoreError::not_found("project", project_id))?;
+    if matches!(p.status.as_str(), "completed" | "terminated") {
+        return Err(refused("project", "the project is closed; its milestones can no longer change"));
+    }
+    let m = milestone_rules::check_new(title, due_on, p.start_on, p.end_on).map_err(|e| refused(e.field(), &e))?;
+    let row = project_milestone::ActiveModel {
+        project_id: Set(project_id),
+        title: Set(m.title),
+        due_on: Set(m.due_on),
+        done_on: Set(None),
+        note: Set(note.trim().chars().take(2000).collect()),
+        done_by: Set(None),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    record(&txn, who, "project.milestone.add", "project", project_id, None, Some(json!(row))).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// Marks a milestone done on `done_on` (not after `today`, and only once).
+pub async fn complete_milestone(
+    db: &Db,
+    who: &Who,
+    milestone_id: i64,
+    done_on: NaiveDate,
+    today: NaiveDate,
+) -> Result<project_milestone::Model, StoreError> {
+    let txn = db.write().await?;
+    let before = project_milestone::Entity::find_by_id(milestone_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| StoreError::not_found("milestone", milestone_id))?;
+    let done =
+        milestone_rules::complete(&milestone_rule(&before), done_on, today).map_err(|e| refused(e.field(), &e))?;
+    let mut a: project_milestone::ActiveModel = before.clone().into();
+    a.done_on = Set(done.done_on);
+    a.done_by = Set(Some(who.label.clone()));
+    let after = a.update(&txn).await?;
+    record(&txn, who, "project.milestone.done", "project", before.project_id, Some(json!(before)), Some(json!(after)))
+        .await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Removes a milestone that is not done yet (a done milestone is part of the record).
+pub async fn delete_milestone(db: &Db, who: &Who, milestone_id: i64) -> Result<project_milestone::Model, StoreError> {
+    let txn = db.write().await?;
+    let row = project_milestone::Entity::find_by_id(milestone_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| StoreError::not_found("milestone", milestone_id))?;
+    if row.done_on.is_some() {
+        return Err(refused("done_on", "a milestone that is done stays on the record"));
+    }
+    project_milestone::Entity::delete_by_id(milestone_id).exec(&txn).await?;
+    record(&txn, who, "project.milestone.delete", "project", row.project_id, Some(json!(row)), None).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+pub async fn get_milestone(db: &Db, id: i64) -> Result<project_milestone::Model, StoreError> {
+    project_milestone::Entity::find_by_id(id).one(&db.conn).await?.ok_or_else(|| StoreError::not_found("milestone", id))
+}
+
+/// A milestone that needs action, with its project.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MilestoneDue {
+    #[serde(flatten)]
+    pub milestone: MilestoneView,
+    pub project_code: String,
+    pub project_title_ko: String,
+    pub project_title_en: String,
+}
+
+/// Milestones of the consortium's approved and active projects that are overdue or due soon on `today`,
+/// overdue first.
+pub async fn milestones_due(db: &Db, consortium_id: i64, today: NaiveDate) -> Result<Vec<MilestoneDue>, StoreError> {
+    let projects: HashMap<i64, project::Model> = project::Entity::find()
+        .filter(project::Column::ConsortiumId.eq(consortium_id))
+        .filter(project::Column::Status.is_in(["approved", "active"]))
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let horizon = today + Duration::days(milestone_rules::MILESTONE_REMINDER_DAYS);
+    let rows = project_milestone::Entity::find()
+        .filter(project_milestone::Column::ProjectId.is_in(projects.keys().copied().collect::<Vec<_>>()))
+        .filter(project_milestone::Column::DoneOn.is_null())
+        .filter(project_milestone::Column::DueOn.lte(horizon))
+        .all(&db.conn)
+        .await?;
+    let rules: Vec<Milestone> = rows.iter().map(milestone_rule).collect();
+    Ok(milestone_rules::needing_action(&rules, today)
+        .into_iter()
+        .map(|i| {
+            let m = rows[i].clone();
+            let p = &projects[&m.project_id];
+            MilestoneDue {
+                project_code: p.code.clone(),
+                project_title_ko: p.title_ko.clone(),
+                project_title_en: p.title_en.clone(),
+                milestone: milestone_view(m, today),
+            }
+        })
+        .collect())
 }
 
 async fn irb_of<C: ConnectionTrait>(c: &C, project_id: i64) -> Result<Vec<irb_approval::Model>, StoreError> {
@@ -1329,6 +1572,7 @@ pub async fn project_view(db: &Db, id: i64, today: NaiveDate) -> Result<ProjectV
             .order_by_asc(data_access_request::Column::Id)
             .all(&db.conn)
             .await?,
+        milestones: milestones_of(&db.conn, id).await?.into_iter().map(|m| milestone_view(m, today)).collect(),
         members,
         project: p,
     })

@@ -251,3 +251,77 @@ async fn equipment_cannot_be_double_booked_even_in_parallel() {
     r::cancel_booking(&t.db, &who(), race.id).await.unwrap();
     r::book(&t.db, &who(), eq, at(14), at(15), "after cancel").await.unwrap();
 }
+
+#[tokio::test]
+async fn project_milestones_are_checked_reminded_and_done_once() {
+    let t = testing::fresh().await.unwrap();
+    let s = demo::load(&t.db, &who()).await.unwrap();
+    let today = Utc::now().date_naive();
+    let projects = r::list_projects(&t.db, s.consortium_id, &Default::default(), Page::default()).await.unwrap();
+    let p2 = projects.items.iter().find(|p| p.project.code == "MIR-2026-02").unwrap().project.clone();
+
+    // The demo gives every project three milestones; project 2's interim report is overdue.
+    let list = r::project_milestones(&t.db, p2.id, today).await.unwrap();
+    assert_eq!(list.len(), 3);
+    assert_eq!(list[0].status, "done");
+    assert_eq!(list[1].status, "overdue");
+    assert_eq!(list[1].days_overdue, Some(5));
+    let due = r::milestones_due(&t.db, s.consortium_id, today).await.unwrap();
+    assert!(due.iter().any(|d| d.project_code == "MIR-2026-02" && d.milestone.status == "overdue"), "{due:?}");
+    assert!(due.iter().any(|d| d.project_code == "MIR-2026-03" && d.milestone.status == "due_soon"), "{due:?}");
+    assert!(due.iter().all(|d| d.milestone.milestone.done_on.is_none()));
+
+    // Bad input names the field and writes nothing.
+    let before = r::project_milestones(&t.db, p2.id, today).await.unwrap().len();
+    let e = r::add_milestone(&t.db, &who(), p2.id, "  ", today, "").await.unwrap_err();
+    assert!(matches!(&e, StoreError::Invalid(f) if f.for_field("title").is_some()), "{e:?}");
+    let early = chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
+    let e = r::add_milestone(&t.db, &who(), p2.id, "너무 이른 기한", early, "").await.unwrap_err();
+    assert!(
+        matches!(&e, StoreError::Invalid(f) if f.for_field("due_on").is_some_and(|m| m.contains("2026-03-01"))),
+        "{e:?}"
+    );
+    assert_eq!(r::project_milestones(&t.db, p2.id, today).await.unwrap().len(), before);
+
+    // Done once, not in the future; a done milestone cannot be deleted; an open one can.
+    let overdue = list[1].milestone.id;
+    let e = r::complete_milestone(&t.db, &who(), overdue, today + Duration::days(1), today).await.unwrap_err();
+    assert!(matches!(&e, StoreError::Invalid(f) if f.for_field("done_on").is_some()), "{e:?}");
+    let m = r::complete_milestone(&t.db, &who(), overdue, today, today).await.unwrap();
+    assert_eq!(m.done_on, Some(today));
+    assert_eq!(m.done_by.as_deref(), Some("test"));
+    assert!(r::complete_milestone(&t.db, &who(), overdue, today, today).await.is_err());
+    assert!(r::delete_milestone(&t.db, &who(), overdue).await.is_err());
+    let extra = r::add_milestone(&t.db, &who(), p2.id, "추가 실험", today + Duration::days(30), "").await.unwrap();
+    r::delete_milestone(&t.db, &who(), extra.id).await.unwrap();
+    let after = r::project_milestones(&t.db, p2.id, today).await.unwrap();
+    assert_eq!(after[1].status, if today > list[1].milestone.due_on { "done_late" } else { "done" });
+    assert!(
+        !r::milestones_due(&t.db, s.consortium_id, today)
+            .await
+            .unwrap()
+            .iter()
+            .any(|d| d.milestone.milestone.id == overdue)
+    );
+
+    // The sweep reminds the project's people of a milestone due soon, once.
+    let p3 = projects.items.iter().find(|p| p.project.code == "MIR-2026-03").unwrap().project.clone();
+    let reminders = |rows: Vec<medist_db::entities::notification::Model>| {
+        rows.into_iter().filter(|n| n.kind == "milestone_due" && n.subject_id == p3.id).count()
+    };
+    let office = medist_db::entities::app_user::Entity::find()
+        .filter(medist_db::entities::app_user::Column::Login.eq("office@miracle.example"))
+        .one(&t.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    let n1 = reminders(r::notifications(&t.db, office.id, false).await.unwrap());
+    assert_eq!(n1, 1, "the demo's own sweep made the reminder");
+    r::sweep(&t.db, today).await.unwrap();
+    assert_eq!(reminders(r::notifications(&t.db, office.id, false).await.unwrap()), 1, "not twice");
+
+    // A closed project's milestones no longer change.
+    let closed = projects.items.iter().find(|p| p.project.status == "completed").unwrap().project.clone();
+    let e = r::add_milestone(&t.db, &who(), closed.id, "사후 보고", today, "").await.unwrap_err();
+    assert!(matches!(&e, StoreError::Invalid(f) if f.for_field("project").is_some()), "{e:?}");
+}

@@ -33,14 +33,22 @@ pub fn t(l: Locale, key: &str) -> String {
     LOCALES.try_lookup(lang_id(l), key).unwrap_or_else(|| key.to_string())
 }
 
+/// Whether `key` has a message (also one that needs a count `$n`, which a lookup without arguments refuses).
 pub fn has(l: Locale, key: &str) -> bool {
-    LOCALES.try_lookup(lang_id(l), key).is_some()
+    let n: HashMap<Cow<'static, str>, FluentValue> = [(Cow::Borrowed("n"), FluentValue::from(1))].into();
+    LOCALES.try_lookup(lang_id(l), key).is_some() || LOCALES.try_lookup_with_args(lang_id(l), key, &n).is_some()
 }
 
 /// The message for `key` with named arguments.
 pub fn t_args(l: Locale, key: &str, args: &[(&'static str, String)]) -> String {
     let map: HashMap<Cow<'static, str>, FluentValue> =
         args.iter().map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone()))).collect();
+    LOCALES.try_lookup_with_args(lang_id(l), key, &map).unwrap_or_else(|| key.to_string())
+}
+
+/// The message for `key` with one number `$n` (so plural variants such as `[one]` select on it).
+pub fn t_count(l: Locale, key: &str, n: i64) -> String {
+    let map: HashMap<Cow<'static, str>, FluentValue> = [(Cow::Borrowed("n"), FluentValue::from(n))].into();
     LOCALES.try_lookup_with_args(lang_id(l), key, &map).unwrap_or_else(|| key.to_string())
 }
 
@@ -57,6 +65,15 @@ mod tests {
             t_args(Locale::En, "pager-summary", &[("total", "3".into()), ("page", "1".into()), ("pages", "1".into())]),
             "3 in all · page 1 of 1"
         );
+        assert_eq!(
+            t_count(Locale::En, "milestone-days-overdue", 1).replace(['\u{2068}', '\u{2069}'], ""),
+            "1 day overdue"
+        );
+        assert_eq!(
+            t_count(Locale::En, "milestone-days-overdue", 3).replace(['\u{2068}', '\u{2069}'], ""),
+            "3 days overdue"
+        );
+        assert_eq!(t_count(Locale::Ko, "milestone-days-overdue", 3).replace(['\u{2068}', '\u{2069}'], ""), "3일 지남");
     }
 
     /// Every key used by a template or by the code exists in both languages.

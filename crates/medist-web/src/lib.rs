@@ -9,6 +9,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod i18n;
+pub mod mail;
 pub mod ops;
 pub mod pages;
 
@@ -28,6 +29,8 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Read the client address from `X-Forwarded-For` (behind a trusted reverse proxy).
     pub trust_forwarded_for: bool,
+    /// Send notifications by e-mail through this SMTP server (none: in the application only).
+    pub mail: Option<mail::MailConfig>,
 }
 
 #[derive(Clone)]
@@ -63,6 +66,20 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Purges expired sessions and runs the research sweep (reminders, the end of expired data access); idempotent.
+async fn housekeeping(db: &Db) {
+    if let Err(e) = medist_db::accounts::purge_expired(db).await {
+        tracing::warn!(error = %e, "could not purge expired sessions");
+    }
+    match medist_db::research::sweep(db, chrono::Utc::now().date_naive()).await {
+        Ok(r) if r.notifications_created + r.access_expired > 0 => {
+            tracing::info!(created = r.notifications_created, expired = r.access_expired, "research sweep")
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "research sweep failed"),
+    }
+}
+
 /// Serves until `shutdown` resolves, then finishes the requests in flight.
 pub async fn serve(
     state: AppState,
@@ -70,20 +87,30 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let db = state.db.clone();
+    let mail = state.cfg.mail.clone();
     let housekeeping = tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(600));
-        loop {
+        // Every minute: e-mail what is new. Every tenth minute (and at start): purge sessions and sweep.
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        for n in 0u64.. {
             tick.tick().await;
-            if let Err(e) = medist_db::accounts::purge_expired(&db).await {
-                tracing::warn!(error = %e, "could not purge expired sessions");
+            if n % 10 == 0 {
+                housekeeping(&db).await;
             }
-            // Reminders and the end of expired data access: idempotent, so every tick may run it.
-            match medist_db::research::sweep(&db, chrono::Utc::now().date_naive()).await {
-                Ok(r) if r.notifications_created + r.access_expired > 0 => {
-                    tracing::info!(created = r.notifications_created, expired = r.access_expired, "research sweep")
+            if let Some(cfg) = &mail {
+                match mail::deliver(&db, cfg).await {
+                    Ok(r) if r.failed > 0 => {
+                        tracing::warn!(sent = r.messages_sent, failed = r.failed, error = ?r.first_error, "notification mail")
+                    }
+                    Ok(r) if r.messages_sent > 0 => {
+                        tracing::info!(
+                            sent = r.messages_sent,
+                            notifications = r.notifications_sent,
+                            "notification mail"
+                        )
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "notification mail failed"),
                 }
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "research sweep failed"),
             }
         }
     });

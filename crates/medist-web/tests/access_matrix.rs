@@ -212,6 +212,16 @@ async fn every_route_for_every_role() {
     .items[0]
         .project
         .id;
+    // A milestone of MIR-2026-01 that is done: allowed callers are refused with 422 (done once, stays on the
+    // record), the others with 403, whatever order the roles are tried in.
+    let done_milestone = medist_db::research::project_milestones(&app.db, mir01, chrono::Utc::now().date_naive())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.milestone.done_on.is_some())
+        .unwrap()
+        .milestone
+        .id;
     let fac_request = medist_db::research::list_access_requests(&app.db, c, None, chrono::Utc::now().date_naive())
         .await
         .unwrap()
@@ -1003,6 +1013,34 @@ async fn every_route_for_every_role() {
             body: f(&[("number", "")]),
             who: "FAC",
         },
+        Case {
+            method: "POST",
+            pattern: "/projects/{id}/edit",
+            path: format!("/projects/{mir01}/edit"),
+            body: f(&[("title_ko", "")]),
+            who: "FAC",
+        },
+        Case {
+            method: "POST",
+            pattern: "/projects/{id}/milestones",
+            path: format!("/projects/{mir01}/milestones"),
+            body: f(&[("title", "")]),
+            who: "FAC",
+        },
+        Case {
+            method: "POST",
+            pattern: "/milestones/{id}/done",
+            path: format!("/milestones/{done_milestone}/done"),
+            body: f(&[]),
+            who: "FAC",
+        },
+        Case {
+            method: "POST",
+            pattern: "/milestones/{id}/delete",
+            path: format!("/milestones/{done_milestone}/delete"),
+            body: f(&[]),
+            who: "FAC",
+        },
         Case { method: "GET", pattern: "/data", path: "/data".into(), body: Body::None, who: "DIR" },
         Case {
             method: "POST",
@@ -1240,6 +1278,41 @@ async fn every_route_for_every_role() {
                 json!({"number": "", "board": "", "approved_on": "2026-01-02", "expires_on": "2026-01-01"}),
             ),
             who: "FAC",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/projects/{id}/milestones",
+            path: format!("/api/v1/projects/{mir01}/milestones"),
+            body: Body::None,
+            who: "DIR",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/projects/{id}/milestones",
+            path: format!("/api/v1/projects/{mir01}/milestones"),
+            body: Body::Json(json!({"title": "", "due_on": "2027-01-01"})),
+            who: "FAC",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/milestones/{id}/done",
+            path: format!("/api/v1/milestones/{done_milestone}/done"),
+            body: Body::Json(json!({})),
+            who: "FAC",
+        },
+        Case {
+            method: "DELETE",
+            pattern: "/api/v1/milestones/{id}",
+            path: format!("/api/v1/milestones/{done_milestone}"),
+            body: Body::None,
+            who: "FAC",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia/{id}/milestones-due",
+            path: format!("/api/v1/consortia/{c}/milestones-due"),
+            body: Body::None,
+            who: "DIR",
         },
         Case {
             method: "GET",

@@ -358,3 +358,102 @@ async fn the_research_pages_render_in_english_when_switched() {
         }
     }
 }
+
+#[tokio::test]
+async fn project_members_keep_milestones_and_details_on_the_project_page() {
+    let app = TestApp::new().await;
+    let faculty = app.session("faculty@miracle.example").await;
+    let office = app.session("office@miracle.example").await;
+    let reviewer = app.session("reviewer@miracle.example").await;
+    let list = medist_db::research::list_projects(
+        &app.db,
+        app.consortium_id,
+        &medist_db::research::ProjectFilter { q: Some("MIR-2026-01".into()), ..Default::default() },
+        Default::default(),
+    )
+    .await
+    .unwrap();
+    let pid = list.items[0].project.id;
+
+    // The office sees what is overdue or due soon across projects.
+    let projects = app.get("/projects", Some(&office)).await;
+    assert!(projects.body.contains("기한 임박·지연 마일스톤"), "{}", projects.body);
+    assert!(
+        projects.body.contains("MIR-2026-02")
+            && projects.body.contains("기한 지남")
+            && projects.body.contains("5일 지남")
+    );
+
+    // A member adds a milestone; a due date before the project starts is named under the field.
+    let page = app.get(&format!("/projects/{pid}"), Some(&faculty)).await;
+    assert!(page.body.contains("연구계획 확정 (샘플)") && page.body.contains("마일스톤 추가"), "{}", page.body);
+    let bad = app
+        .post_form(
+            &format!("/projects/{pid}/milestones"),
+            Some(&faculty),
+            &[("title", "예비 실험"), ("due_on", "2025-01-31")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains("2026-03-01") && bad.body.contains("value=\"예비 실험\""), "{}", bad.body);
+    let due = (Utc::now().date_naive() + chrono::Duration::days(40)).to_string();
+    let ok = app
+        .post_form(
+            &format!("/projects/{pid}/milestones"),
+            Some(&faculty),
+            &[("title", "예비 실험 결과"), ("due_on", &due)],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let ms = medist_db::research::project_milestones(&app.db, pid, Utc::now().date_naive()).await.unwrap();
+    let new = ms.iter().find(|m| m.milestone.title == "예비 실험 결과").unwrap();
+    assert_eq!(new.status, "upcoming");
+
+    // Marked done from the page by a member; a ministry reviewer may not.
+    let denied = app.post_form(&format!("/milestones/{}/done", new.milestone.id), Some(&reviewer), &[]).await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+    let done = app.post_form(&format!("/milestones/{}/done", new.milestone.id), Some(&faculty), &[]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let page = app.get(&format!("/projects/{pid}"), Some(&faculty)).await;
+    assert!(page.body.contains("faculty@miracle.example"), "who marked it done is shown");
+
+    // The details are edited on the page; a missing title is named under its field and nothing changes.
+    let before = medist_db::research::get_project(&app.db, pid).await.unwrap();
+    let bad = app
+        .post_form(
+            &format!("/projects/{pid}/edit"),
+            Some(&faculty),
+            &[("title_ko", ""), ("title_en", "x"), ("track", &before.track)],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("<details class=\"edit\" open>"), "the form stays open on an error");
+    assert_eq!(medist_db::research::get_project(&app.db, pid).await.unwrap().title_ko, before.title_ko);
+    let ok = app
+        .post_form(
+            &format!("/projects/{pid}/edit"),
+            Some(&faculty),
+            &[
+                ("title_ko", "면역항암 반응 예측 바이오마커 (샘플, 수정)"),
+                ("title_en", &before.title_en),
+                ("track", &before.track),
+                ("summary", "요약을 고쳤습니다."),
+                ("uses_human_data", "on"),
+                ("start_on", "2026-03-01"),
+                ("end_on", "2030-12-31"),
+                ("code", "HACKED"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let after = medist_db::research::get_project(&app.db, pid).await.unwrap();
+    assert_eq!(after.title_ko, "면역항암 반응 예측 바이오마커 (샘플, 수정)");
+    assert_eq!(after.summary, "요약을 고쳤습니다.");
+    assert_eq!(after.code, before.code, "the code is not changed from the page");
+
+    // The API lists the milestones with their status.
+    let api = app.api("GET", &format!("/api/v1/projects/{pid}/milestones"), Some(&office), None).await;
+    assert_eq!(api.status, StatusCode::OK);
+    let arr = api.json();
+    assert!(arr.as_array().unwrap().iter().any(|m| m["title"] == "예비 실험 결과" && m["status"] == "done"), "{arr}");
+}

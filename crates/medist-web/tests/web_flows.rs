@@ -79,7 +79,7 @@ async fn secure_cookie_flag_follows_the_configuration() {
     let app = TestApp::new().await;
     let router = medist_web::router(medist_web::AppState::new(
         app.db.clone(),
-        medist_web::WebConfig { secure_cookies: true, trust_forwarded_for: false },
+        medist_web::WebConfig { secure_cookies: true, trust_forwarded_for: false, mail: None },
     ));
     use tower::ServiceExt;
     let resp = router.oneshot(Request::get("/login").body(Body::empty()).unwrap()).await.unwrap();

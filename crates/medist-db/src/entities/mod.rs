@@ -42,6 +42,7 @@ pub mod program;
 pub mod project;
 pub mod project_event;
 pub mod project_member;
+pub mod project_milestone;
 pub mod publication;
 pub mod publication_author;
 pub mod role_grant;

@@ -10,6 +10,7 @@ mod m0004_outputs;
 mod m0005_kpi;
 mod m0006_research;
 mod m0007_patents;
+mod m0008_project_milestones;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_kpi::Migration),
             Box::new(m0006_research::Migration),
             Box::new(m0007_patents::Migration),
+            Box::new(m0008_project_milestones::Migration),
         ]
     }
 }

@@ -769,6 +769,35 @@ notice-irb-expiring = IRB approval expiring
 notice-irb-missing = IRB approval missing
 notice-data-access-expiring = Data access ending
 notice-data-access-decided = Data access request decided
+notice-milestone-due = Project milestone due soon
+notice-milestone-overdue = Project milestone overdue
+milestones-title = Milestones
+milestones-due-title = Milestones due or overdue
+milestone-title = Milestone
+milestone-title-hint = e.g. report on efficacy in the animal model
+milestone-due-on = Due
+milestone-done-on = Done on
+milestone-note = Note
+milestone-add = Add a milestone
+milestone-mark-done = Mark done
+milestone-status-done = Done
+milestone-status-done-late = Done (late)
+milestone-status-overdue = Overdue
+milestone-status-due-soon = Due soon
+milestone-status-upcoming = Upcoming
+milestone-days-overdue = { $n ->
+    [one] { $n } day overdue
+   *[other] { $n } days overdue
+}
+project-edit = Edit project details
+mail-subject = { $n ->
+    [one] [medist] { $n } notification to act on
+   *[other] [medist] { $n } notifications to act on
+}
+mail-greeting = { $name }, there is something in medist for you to act on.
+mail-due = due { $date }
+mail-all = All notifications: { $url }
+mail-footer = medist sent this message automatically. Notifications marked as read are not sent again.
 subject-need = Clinical need
 subject-project = Project
 subject-data-access-request = Data access request

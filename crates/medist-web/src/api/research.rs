@@ -8,12 +8,12 @@ use axum::routing::{delete, get, post};
 use chrono::{DateTime, NaiveDate, Utc};
 use medist_app::research::{self as app, EquipmentCalendar, MatchResult, NeedDetail};
 use medist_db::entities::{
-    booking, data_access_request, dataset, equipment, irb_approval, need, notification, project, project_member, room,
-    screening_round, space_allocation,
+    booking, data_access_request, dataset, equipment, irb_approval, need, notification, project, project_member,
+    project_milestone, room, screening_round, space_allocation,
 };
 use medist_db::research::{
-    AccessView, DatasetInput, MemberInput, NeedFilter, NeedMeta, NeedView, ProjectFilter, ProjectInput, ProjectRow,
-    ProjectView, RoundView, ScoreInput, SpaceView, parse_enum,
+    AccessView, DatasetInput, MemberInput, MilestoneDue, MilestoneView, NeedFilter, NeedMeta, NeedView, ProjectFilter,
+    ProjectInput, ProjectRow, ProjectView, RoundView, ScoreInput, SpaceView, parse_enum,
 };
 use medist_db::{Page, Paged};
 use medist_research::irb_and_data::IrbApproval;
@@ -45,6 +45,10 @@ pub fn routes() -> Router<AppState> {
         .route("/projects/{id}/status", post(change_status))
         .route("/projects/{id}/gate-reviews", post(gate_review))
         .route("/projects/{id}/irb-approvals", post(add_irb))
+        .route("/projects/{id}/milestones", get(list_milestones).post(add_milestone))
+        .route("/milestones/{id}/done", post(complete_milestone))
+        .route("/milestones/{id}", delete(delete_milestone))
+        .route("/consortia/{id}/milestones-due", get(milestones_due))
         .route("/consortia/{id}/datasets", get(list_datasets).post(create_dataset))
         .route("/consortia/{id}/data-access", get(list_access).post(request_access))
         .route("/data-access/{id}/transition", post(transition_access))
@@ -560,6 +564,76 @@ pub async fn add_irb(
 ) -> Result<(StatusCode, Json<irb_approval::Model>), ApiError> {
     let a = IrbApproval { number: b.number, board: b.board, approved_on: b.approved_on, expires_on: b.expires_on };
     Ok((StatusCode::CREATED, Json(app::add_irb(&st.db, &c, id, &a).await?)))
+}
+
+// Milestones ----------------------------------------------------------------------------------------------------
+
+#[utoipa::path(get, path = "/api/v1/projects/{id}/milestones", tag = "research", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<MilestoneView>)))]
+pub async fn list_milestones(
+    st: St,
+    ApiCaller(c): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Vec<MilestoneView>> {
+    Ok(Json(app::project_milestones(&st.db, &c, id).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct MilestoneBody {
+    title: String,
+    due_on: NaiveDate,
+    #[serde(default)]
+    note: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/projects/{id}/milestones", tag = "research", params(("id" = i64, Path)), request_body = MilestoneBody,
+    responses((status = 201, body = project_milestone::Model), (status = 422, body = super::Problem)))]
+pub async fn add_milestone(
+    st: St,
+    ApiCaller(c): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<MilestoneBody>,
+) -> Result<(StatusCode, Json<project_milestone::Model>), ApiError> {
+    Ok((StatusCode::CREATED, Json(app::add_milestone(&st.db, &c, id, &b.title, b.due_on, &b.note).await?)))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct MilestoneDoneBody {
+    /// The day it was done (default today); not in the future.
+    #[serde(default)]
+    done_on: Option<NaiveDate>,
+}
+
+#[utoipa::path(post, path = "/api/v1/milestones/{id}/done", tag = "research", params(("id" = i64, Path)), request_body = MilestoneDoneBody,
+    responses((status = 200, body = project_milestone::Model), (status = 422, body = super::Problem)))]
+pub async fn complete_milestone(
+    st: St,
+    ApiCaller(c): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<MilestoneDoneBody>,
+) -> ApiResult<project_milestone::Model> {
+    Ok(Json(app::complete_milestone(&st.db, &c, id, b.done_on).await?))
+}
+
+#[utoipa::path(delete, path = "/api/v1/milestones/{id}", tag = "research", params(("id" = i64, Path)),
+    responses((status = 204), (status = 422, body = super::Problem)))]
+pub async fn delete_milestone(
+    st: St,
+    ApiCaller(c): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
+    app::delete_milestone(&st.db, &c, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/consortia/{id}/milestones-due", tag = "research", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<MilestoneDue>)))]
+pub async fn milestones_due(
+    st: St,
+    ApiCaller(c): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Vec<MilestoneDue>> {
+    Ok(Json(app::milestones_due(&st.db, &c, id).await?))
 }
 
 // Data ----------------------------------------------------------------------------------------------------------

@@ -237,6 +237,10 @@ impl Layout {
             Locale::En => en,
         }
     }
+    /// A translated message with a count, e.g. `milestone-days-overdue` with `n`.
+    pub fn t_n(&self, key: &str, n: &i64) -> String {
+        i18n::t_count(self.lang, key, *n)
+    }
     /// A translated value from a closed list, e.g. `kind-hospital`.
     pub fn label(&self, prefix: &str, value: &str) -> String {
         i18n::t(self.lang, &format!("{prefix}-{}", value.replace('_', "-")))

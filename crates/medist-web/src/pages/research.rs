@@ -20,7 +20,7 @@ use medist_core::access::{Action, Resource, Role};
 use medist_core::locale::Locale;
 use medist_db::entities::{
     booking, data_access_request, dataset, equipment, institution, irb_approval, need, need_transition, notification,
-    screening_round,
+    project, screening_round,
 };
 use medist_db::research::{
     self as store, AccessView, DatasetInput, MemberInput, NeedFilter, NeedMeta, NeedView, ProjectFilter, ProjectInput,
@@ -60,6 +60,10 @@ pub fn routes() -> Router<AppState> {
         .route("/projects/{id}/status", post(project_status))
         .route("/projects/{id}/gate", post(project_gate))
         .route("/projects/{id}/irb", post(project_irb))
+        .route("/projects/{id}/edit", post(project_edit))
+        .route("/projects/{id}/milestones", post(milestone_add))
+        .route("/milestones/{id}/done", post(milestone_done))
+        .route("/milestones/{id}/delete", post(milestone_delete))
         .route("/data", get(data_page))
         .route("/data/datasets", post(dataset_create))
         .route("/data/requests", post(access_create))
@@ -1449,6 +1453,8 @@ struct ProjectsPage {
     stages: Vec<&'static str>,
     tracks: Vec<&'static str>,
     can_create: bool,
+    /// Milestones of running projects that are overdue or due within two weeks.
+    due: Vec<store::MilestoneDue>,
 }
 
 impl ProjectsPage {
@@ -1478,6 +1484,7 @@ async fn projects_page(ctx: Ctx, Query(q): Query<ProjectsQuery>) -> PageResult {
         stages: STAGES.to_vec(),
         tracks: TRACKS.to_vec(),
         can_create: caller.can(Action::Create, Resource::Project { consortium_id: cid, member: false }),
+        due: app::milestones_due(&ctx.st.db, &caller, cid).await?,
     }))
 }
 
@@ -1614,10 +1621,15 @@ struct ProjectPage {
     roles: Vec<&'static str>,
     backgrounds: Vec<&'static str>,
     decisions: Vec<&'static str>,
+    tracks: Vec<&'static str>,
     mf: Fs,
     sf: Fs,
     gf: Fs,
     irf: Fs,
+    /// The milestone form.
+    msf: Fs,
+    /// The details form, open when it failed.
+    ef: Fs,
 }
 
 #[derive(Default)]
@@ -1626,6 +1638,8 @@ struct ProjectForms {
     sf: Option<Fs>,
     gf: Option<Fs>,
     irf: Option<Fs>,
+    msf: Option<Fs>,
+    ef: Option<Fs>,
 }
 
 fn next_statuses(status: &str) -> Vec<&'static str> {
@@ -1703,7 +1717,26 @@ async fn project_view(ctx: &Ctx, id: i64, forms: ProjectForms) -> PageResult {
     let mf = forms.mf.unwrap_or_else(|| Fs::new(lang));
     let sf = forms.sf.unwrap_or_else(|| Fs::new(lang));
     let irf = forms.irf.unwrap_or_else(|| Fs::new(lang));
-    let status = [&mf, &sf, &gf, &irf].iter().find(|x| x.has_errors()).map(|x| x.status()).unwrap_or(mf.status());
+    let msf = forms.msf.unwrap_or_else(|| Fs::new(lang));
+    let p = &v.project;
+    let opt = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let ef = forms.ef.unwrap_or_else(|| {
+        Fs::from_pairs(
+            lang,
+            &[
+                ("title_ko", p.title_ko.clone()),
+                ("title_en", p.title_en.clone()),
+                ("track", p.track.clone()),
+                ("summary", p.summary.clone()),
+                ("uses_human_data", if p.uses_human_data { "on".into() } else { String::new() }),
+                ("start_on", opt(p.start_on)),
+                ("end_on", opt(p.end_on)),
+                ("next_gate_on", opt(p.next_gate_on)),
+            ],
+        )
+    });
+    let status =
+        [&mf, &sf, &gf, &irf, &msf, &ef].iter().find(|x| x.has_errors()).map(|x| x.status()).unwrap_or(mf.status());
     Ok((
         status,
         page(&ProjectPage {
@@ -1724,10 +1757,13 @@ async fn project_view(ctx: &Ctx, id: i64, forms: ProjectForms) -> PageResult {
             roles: MEMBER_ROLES.to_vec(),
             backgrounds: BACKGROUNDS.to_vec(),
             decisions: DECISIONS.to_vec(),
+            tracks: TRACKS.to_vec(),
             mf,
             sf,
             gf,
             irf,
+            msf,
+            ef,
         }),
     )
         .into_response())
@@ -1860,6 +1896,92 @@ async fn project_irb(ctx: Ctx, Id(id): Id, Form(v): Form<Vec<(String, String)>>)
         Err(e) => {
             let forms = ProjectForms { irf: Some(Fs::of(ctx.lang, &f).fail(e)?), ..Default::default() };
             project_view(&ctx, id, forms).await
+        }
+    }
+}
+
+/// The project, after checking the caller may change it (its members and the program office may).
+async fn editable_project(ctx: &Ctx, caller: &Caller, id: i64) -> Result<project::Model, AppError> {
+    let p = store::get_project(&ctx.st.db, id).await?;
+    let member = store::is_member(&ctx.st.db, id, caller.actor.person_id).await?;
+    caller.require(Action::Update, Resource::Project { consortium_id: p.consortium_id, member })?;
+    Ok(p)
+}
+
+async fn project_edit(ctx: Ctx, Id(id): Id, Form(v): Form<Vec<(String, String)>>) -> PageResult {
+    let caller = ctx.caller()?;
+    let p = editable_project(&ctx, &caller, id).await?;
+    // Code and aim are not edited here: the code is the project's name in reports, the aim changes by a pivot.
+    let mut pairs = v;
+    pairs.retain(|(k, _)| k != "code" && k != "aim");
+    pairs.push(("code".into(), p.code.clone()));
+    pairs.push(("aim".into(), p.aim.clone()));
+    let f = Fields(pairs);
+    let result = match project_input(&f) {
+        Ok(input) => app::update_project(&ctx.st.db, &caller, id, &input).await.map(|_| ()),
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/projects/{id}?ok=saved")).into_response()),
+        Err(e) => {
+            let forms = ProjectForms { ef: Some(Fs::of(ctx.lang, &f).fail(e)?), ..Default::default() };
+            project_view(&ctx, id, forms).await
+        }
+    }
+}
+
+async fn milestone_add(ctx: Ctx, Id(id): Id, Form(v): Form<Vec<(String, String)>>) -> PageResult {
+    let caller = ctx.caller()?;
+    editable_project(&ctx, &caller, id).await?;
+    let f = Fields(v);
+    let mut e = FieldErrors::new();
+    if f.get("title").trim().is_empty() {
+        e.add("title", "required");
+    }
+    let due_on = required_date(&mut e, "due_on", &f.get("due_on"));
+    let result = match due_on {
+        Some(due) if e.is_empty() => {
+            app::add_milestone(&ctx.st.db, &caller, id, &f.get("title"), due, &f.get("note")).await.map(|_| ())
+        }
+        _ => Err(AppError::Invalid(e)),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/projects/{id}?ok=created#milestones")).into_response()),
+        Err(e) => {
+            let forms = ProjectForms { msf: Some(Fs::of(ctx.lang, &f).fail(e)?), ..Default::default() };
+            project_view(&ctx, id, forms).await
+        }
+    }
+}
+
+async fn milestone_done(ctx: Ctx, Id(id): Id, Form(v): Form<Vec<(String, String)>>) -> PageResult {
+    let caller = ctx.caller()?;
+    let m = store::get_milestone(&ctx.st.db, id).await?;
+    let f = Fields(v);
+    let mut e = FieldErrors::new();
+    let done_on = optional_date(&mut e, "done_on", &f.get("done_on"));
+    let result = if e.is_empty() {
+        app::complete_milestone(&ctx.st.db, &caller, id, done_on).await.map(|_| ())
+    } else {
+        Err(AppError::Invalid(e))
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/projects/{}?ok=saved#milestones", m.project_id)).into_response()),
+        Err(e) => {
+            let forms = ProjectForms { msf: Some(Fs::new(ctx.lang).fail(e)?), ..Default::default() };
+            project_view(&ctx, m.project_id, forms).await
+        }
+    }
+}
+
+async fn milestone_delete(ctx: Ctx, Id(id): Id) -> PageResult {
+    let caller = ctx.caller()?;
+    let m = store::get_milestone(&ctx.st.db, id).await?;
+    match app::delete_milestone(&ctx.st.db, &caller, id).await {
+        Ok(_) => Ok(Redirect::to(&format!("/projects/{}?ok=deleted#milestones", m.project_id)).into_response()),
+        Err(e) => {
+            let forms = ProjectForms { msf: Some(Fs::new(ctx.lang).fail(e)?), ..Default::default() };
+            project_view(&ctx, m.project_id, forms).await
         }
     }
 }
