@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod commercial;
 pub mod education;
 pub mod error;
 pub mod funding;
@@ -13,6 +14,7 @@ pub mod outputs;
 pub mod patents;
 pub mod report;
 pub mod research;
+pub mod sci;
 
 use medist_core::access::{Action, Actor, Decision, Grant, Resource, Role, Scope, decide};
 use medist_db::Who;

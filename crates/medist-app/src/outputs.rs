@@ -6,6 +6,7 @@ use std::io::BufRead;
 use medist_core::access::{Action, Resource};
 use medist_db::entities::{duplicate_candidate, publication, publication_author};
 use medist_db::outputs::{self as store, ImportOptions, ImportReport, PublicationFilter};
+use medist_db::sci::SciStatus;
 use medist_db::{Db, Page, Paged};
 use serde::Serialize;
 
@@ -54,16 +55,29 @@ pub async fn import(
     Ok(store::import(db, &caller.who, consortium_id, records, opts, progress).await?)
 }
 
+/// A publication in a list, with where it stands against the SCI journal lists.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicationRow {
+    #[serde(flatten)]
+    pub publication: publication::Model,
+    pub sci: SciStatus,
+}
+
 pub async fn list(
     db: &Db,
     caller: &Caller,
     consortium_id: i64,
     f: &PublicationFilter,
     page: Page,
-) -> AppResult<Paged<publication::Model>> {
+) -> AppResult<Paged<PublicationRow>> {
     medist_db::org::get_consortium(db, consortium_id).await?;
     caller.require(Action::Read, Resource::Outputs { consortium_id })?;
-    Ok(store::list(db, consortium_id, f, page).await?)
+    let ix = medist_db::sci::index(db, consortium_id).await?;
+    Ok(store::list(db, consortium_id, f, page).await?.map(|p| PublicationRow {
+        sci: medist_db::sci::status(&ix, p.issn.as_deref(), p.eissn.as_deref(), p.year),
+        publication: p,
+    }))
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -71,12 +85,16 @@ pub async fn list(
 pub struct PublicationView {
     pub publication: publication::Model,
     pub authors: Vec<publication_author::Model>,
+    /// Where the publication stands against the consortium's SCI journal lists.
+    pub sci: SciStatus,
 }
 
 pub async fn get(db: &Db, caller: &Caller, id: i64) -> AppResult<PublicationView> {
     let p = store::get(db, id).await?;
     caller.require(Action::Read, Resource::Outputs { consortium_id: p.consortium_id })?;
-    Ok(PublicationView { authors: store::authors(db, id).await?, publication: p })
+    let ix = medist_db::sci::index(db, p.consortium_id).await?;
+    let sci = medist_db::sci::status(&ix, p.issn.as_deref(), p.eissn.as_deref(), p.year);
+    Ok(PublicationView { authors: store::authors(db, id).await?, publication: p, sci })
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -110,4 +128,36 @@ pub async fn decide(db: &Db, caller: &Caller, candidate_id: i64, merge: bool) ->
     };
     caller.require(Action::Update, Resource::Outputs { consortium_id: queue_owner })?;
     Ok(store::decide(db, &caller.who, candidate_id, merge).await?)
+}
+
+// Author confirmation ---------------------------------------------------------------------------------------------
+
+/// Authors waiting for confirmation: all of the consortium's for the office and coordinators; for anyone else,
+/// the ones that may be themselves ("is this you?").
+pub async fn author_candidates(db: &Db, caller: &Caller, consortium_id: i64) -> AppResult<Vec<store::AuthorCandidate>> {
+    medist_db::org::get_consortium(db, consortium_id).await?;
+    if caller.can(Action::Update, Resource::Outputs { consortium_id }) {
+        return Ok(store::author_candidates(db, consortium_id, None).await?);
+    }
+    caller.require(Action::Read, Resource::Outputs { consortium_id })?;
+    match caller.actor.person_id {
+        Some(me) => Ok(store::author_candidates(db, consortium_id, Some(me)).await?),
+        None => Ok(vec![]),
+    }
+}
+
+/// Confirms or rejects a waiting match: the office, a coordinator, or the person the author may be.
+pub async fn decide_author(
+    db: &Db,
+    caller: &Caller,
+    author_id: i64,
+    confirm: bool,
+) -> AppResult<publication_author::Model> {
+    let a = store::get_author(db, author_id).await?;
+    let p = store::get(db, a.publication_id).await?;
+    let own = a.candidate_person_id.is_some() && a.candidate_person_id == caller.actor.person_id;
+    if !own {
+        caller.require(Action::Update, Resource::Outputs { consortium_id: p.consortium_id })?;
+    }
+    Ok(store::decide_author(db, &caller.who, author_id, confirm).await?)
 }

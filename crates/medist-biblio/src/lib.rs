@@ -33,6 +33,7 @@ pub mod orcid;
 pub mod pubmed;
 pub mod record;
 pub mod ris;
+pub mod sci;
 mod util;
 
 use std::io::BufRead;
@@ -41,7 +42,7 @@ pub use bibtex::{BibtexReader, parse_bibtex};
 pub use crossref::{CrossrefReader, parse_crossref};
 pub use csv_pubs::{CsvReader, parse_csv_pubs};
 pub use error::{ErrorKind, ParseError};
-pub use normalize::{Match, PersonNames, name_match};
+pub use normalize::{Match, PersonNames, author_buckets, name_match, person_buckets};
 pub use orcid::{OrcidReader, parse_orcid};
 pub use pubmed::{PubmedReader, parse_pubmed};
 pub use record::{Author, Diagnostic, Journal, PubType, Record, Severity, SourceFormat, SourceLocation};

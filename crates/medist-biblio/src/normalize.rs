@@ -604,6 +604,46 @@ fn person_readings(p: &PersonNames) -> Vec<Reading> {
     out
 }
 
+/// The key of a family name under which every spelling [`name_match`] may accept as the same family agrees: the
+/// Hangul surname of the romanization table (이 for Lee, Yi, Rhee), otherwise a loose romanized key. Two names
+/// whose families have different keys never match, so a caller can look only at the people who share a key.
+fn family_bucket(family: &str) -> String {
+    let strip: String = family.chars().filter(|c| !c.is_whitespace()).collect();
+    if is_hangul(&strip) {
+        if SURNAMES.iter().any(|(k, _)| *k == strip) {
+            return strip;
+        }
+        return loose_key(&strip.chars().map(romanize_syllable).collect::<String>());
+    }
+    let l = latin_key(family);
+    match SURNAMES.iter().find(|(_, r)| r.contains(&l.as_str())) {
+        Some((k, _)) => (*k).to_string(),
+        None => loose_key(&l),
+    }
+}
+
+/// The family-name keys of an author (each way its name may be read); see [`person_buckets`].
+pub fn author_buckets(author: &Author) -> Vec<String> {
+    let given = author.given.as_deref().or(author.initials.as_deref());
+    let mut out: Vec<String> = readings_of(author.family.as_deref(), given, author.literal.as_deref())
+        .iter()
+        .map(|(f, _, _)| family_bucket(f))
+        .filter(|k| !k.is_empty())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The family-name keys of a person: an author can match the person only if they share one.
+pub fn person_buckets(person: &PersonNames) -> Vec<String> {
+    let mut out: Vec<String> =
+        person_readings(person).iter().map(|(f, _, _)| family_bucket(f)).filter(|k| !k.is_empty()).collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Whether `author` may be the person with names `person`. Compares every reading of the author's name (as parsed,
 /// and with family/given swapped, which caps the result at `Likely`) with every reading of the person's Korean and
 /// romanized names, family name first (Korean surname romanization table, e.g. 이 = Lee = Yi = Rhee), then given
@@ -638,6 +678,23 @@ mod tests {
 
     fn kim_tae() -> PersonNames {
         PersonNames::new("김태", "Tae Kim")
+    }
+
+    #[test]
+    fn family_buckets_hold_every_spelling_that_can_match() {
+        let lee = PersonNames::new("이하은", "Haeun Lee");
+        let pb = person_buckets(&lee);
+        for a in ["Lee, Haeun", "Yi, Ha-eun", "Rhee H", "이하은", "Haeun Lee"] {
+            let author = Author::literal(a);
+            let ab = author_buckets(&author);
+            assert!(ab.iter().any(|k| pb.contains(k)), "{a}: {ab:?} vs {pb:?}");
+            assert!(name_match(&author, &lee) > Match::No, "{a}");
+        }
+        // A key is only a first filter: "Kim, Haeun" shares the swapped reading "Haeun" but is not the person.
+        let kim = Author::literal("Kim, Haeun");
+        assert_eq!(name_match(&kim, &lee), Match::No);
+        let park = Author::literal("Park, Minho");
+        assert!(!author_buckets(&park).iter().any(|k| pb.contains(k)), "no shared key, no comparison");
     }
 
     #[test]

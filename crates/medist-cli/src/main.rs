@@ -1,5 +1,6 @@
 //! `medist`: the server and the command line of the consortium operations platform.
 
+mod commercial;
 mod config;
 mod patents;
 mod research;
@@ -117,6 +118,32 @@ enum Command {
     /// Patents (특허): families, applications, counts per year.
     #[command(subcommand)]
     Patents(patents::PatentsCmd),
+    /// Commercialization (사업화): invention disclosures, technology transfers, startups.
+    #[command(subcommand)]
+    Commercial(commercial::CommercialCmd),
+    /// Authors of imported papers waiting for confirmation (initials only, other spellings, same names).
+    Authors {
+        #[arg(long)]
+        consortium: Option<i64>,
+        /// Link this author (id) to the suggested person.
+        #[arg(long, conflicts_with = "reject")]
+        confirm: Option<i64>,
+        /// Drop the suggestion for this author (id).
+        #[arg(long)]
+        reject: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The SCI journal lists loaded per year (load one with `medist import sci-journals`).
+    SciJournals {
+        #[arg(long)]
+        consortium: Option<i64>,
+        /// Remove the list of this year.
+        #[arg(long)]
+        delete: Option<i32>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Reports for the ministries.
     #[command(subcommand)]
     Report(ReportCmd),
@@ -146,6 +173,19 @@ enum ReportCmd {
 
 #[derive(Subcommand)]
 enum ImportCmd {
+    /// Load SCI journal lists (CSV or XLSX: journal, ISSN, eISSN, edition, year); each year in the file replaces
+    /// that year's list; all or nothing.
+    SciJournals {
+        file: PathBuf,
+        /// The list's year, for a file without a year column (Clarivate's exports).
+        #[arg(long)]
+        year: Option<i32>,
+        /// Check every row, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        consortium: Option<i64>,
+    },
     /// Import patent applications from a CSV or XLSX sheet (출원번호, 출원일, 등록번호, …); all or nothing.
     Patents {
         file: PathBuf,
@@ -803,6 +843,36 @@ async fn run(cli: Cli, cfg: config::Config) -> Result<()> {
             patents::import(&db, &caller, cid, &file, dry_run).await?;
         }
         Command::Patents(cmd) => patents::patents(&open(&cfg).await?, &caller, cmd).await?,
+        Command::Authors { consortium, confirm, reject, json } => {
+            let db = open(&cfg).await?;
+            let cid = default_consortium(&db, consortium).await?;
+            patents::authors(&db, &caller, cid, confirm, reject, json).await?;
+        }
+        Command::Commercial(cmd) => commercial::commercial(&open(&cfg).await?, &caller, cmd).await?,
+        Command::Import(ImportCmd::SciJournals { file, year, dry_run, consortium }) => {
+            let db = open(&cfg).await?;
+            let cid = default_consortium(&db, consortium).await?;
+            patents::import_sci(&db, &caller, cid, &file, year, dry_run).await?;
+        }
+        Command::SciJournals { consortium, delete, json } => {
+            let db = open(&cfg).await?;
+            let cid = default_consortium(&db, consortium).await?;
+            if let Some(y) = delete {
+                let n = medist_app::sci::delete_year(&db, &caller, cid, y).await.map_err(explain)?;
+                println!("the {y} list ({n} journals) was removed");
+            } else {
+                let years = medist_app::sci::years(&db, &caller, cid).await.map_err(explain)?;
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&years)?);
+                } else if years.is_empty() {
+                    println!("no SCI journal list is loaded: publications are not counted as SCI-level");
+                }
+                for y in years.iter().filter(|_| !json) {
+                    let eds: Vec<String> = y.editions.iter().map(|(e, n)| format!("{e} {n}")).collect();
+                    println!("{}  {:>6} journals  {}  ({})", y.year, y.journals, eds.join(", "), y.source_name);
+                }
+            }
+        }
         Command::Needs(cmd) => research::needs(&open(&cfg).await?, &caller, cmd).await?,
         Command::Screening(cmd) => research::screening(&open(&cfg).await?, &caller, cmd).await?,
         Command::Projects(cmd) => research::projects(&open(&cfg).await?, &caller, cmd).await?,

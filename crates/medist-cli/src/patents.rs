@@ -74,3 +74,81 @@ pub async fn import(db: &Db, caller: &Caller, cid: i64, file: &std::path::Path, 
     );
     Ok(())
 }
+
+/// `medist import sci-journals FILE`: every bad row on stderr with its row and column; all or nothing.
+pub async fn import_sci(
+    db: &Db,
+    caller: &Caller,
+    cid: i64,
+    file: &std::path::Path,
+    year: Option<i32>,
+    dry_run: bool,
+) -> Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "upload.csv".into());
+    let report = medist_app::sci::import(db, caller, cid, &bytes, &name, year, dry_run).await.map_err(explain)?;
+    for p in &report.problems {
+        eprintln!(
+            "{}: row {}, column {} ({}): {}",
+            file.display(),
+            p.row,
+            p.column.as_deref().unwrap_or("-"),
+            p.field,
+            p.message
+        );
+    }
+    if !report.problems.is_empty() {
+        bail!("{} problems in {} rows: nothing was loaded", report.problems.len(), report.rows);
+    }
+    for (y, m) in &report.years {
+        let eds: Vec<String> = m.iter().map(|(e, n)| format!("{e} {n}")).collect();
+        println!("{y}: {} journals ({})", m.values().sum::<usize>(), eds.join(", "));
+    }
+    for r in &report.replaced {
+        println!("{}: {} journals replaced by {}", r.year, r.removed, r.added);
+    }
+    if !report.written {
+        println!("dry run: nothing written");
+    }
+    Ok(())
+}
+
+/// `medist authors`: authors waiting for confirmation; confirm or reject one.
+pub async fn authors(
+    db: &Db,
+    caller: &Caller,
+    cid: i64,
+    confirm: Option<i64>,
+    reject: Option<i64>,
+    json: bool,
+) -> Result<()> {
+    if let Some(id) = confirm.or(reject) {
+        let a = medist_app::outputs::decide_author(db, caller, id, confirm.is_some()).await.map_err(explain)?;
+        match a.person_id {
+            Some(p) => println!("author {id} is person {p}"),
+            None => println!("author {id}: the suggested person was rejected"),
+        }
+        return Ok(());
+    }
+    let list = medist_app::outputs::author_candidates(db, caller, cid).await.map_err(explain)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&list)?);
+        return Ok(());
+    }
+    for c in &list {
+        let written = c.author.family.clone().or(c.author.literal.clone()).unwrap_or_default();
+        println!(
+            "{:>6}  {:<20} → {} ({})  {}  [{}]",
+            c.author.id,
+            written,
+            c.person_name_ko,
+            c.person_name_en,
+            c.author.candidate_level.as_deref().unwrap_or(""),
+            c.publication_title
+        );
+    }
+    if list.is_empty() {
+        println!("no authors to confirm");
+    }
+    Ok(())
+}

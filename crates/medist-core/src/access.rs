@@ -206,6 +206,14 @@ pub enum Resource {
         consortium_id: i64,
         booker: Option<i64>,
     },
+    /// Commercialization: invention disclosures (confidential until filed: the commercialization staff, the
+    /// program office and the inventors read them; faculty disclose their own inventions), technology transfers
+    /// and startups (recorded by the commercialization staff and the program office). `inventor`: the actor is
+    /// an inventor of the disclosure.
+    Commercialization {
+        consortium_id: i64,
+        inventor: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -391,6 +399,20 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Decision {
         (Resource::ResearchData { consortium_id, .. }, Action::Archive) => {
             actor.holds_in(Role::ProgramOffice, Some(consortium_id))
         }
+        (Resource::Commercialization { consortium_id, inventor }, Action::Read) => {
+            [Role::ProgramOffice, Role::CommercializationStaff]
+                .into_iter()
+                .any(|r| actor.holds_in(r, Some(consortium_id)))
+                || (inventor && actor.member_of(Some(consortium_id)))
+        }
+        (Resource::Commercialization { consortium_id, .. }, Action::Create) => {
+            [Role::ProgramOffice, Role::CommercializationStaff, Role::Faculty]
+                .into_iter()
+                .any(|r| actor.holds_in(r, Some(consortium_id)))
+        }
+        (Resource::Commercialization { consortium_id, .. }, _) => [Role::ProgramOffice, Role::CommercializationStaff]
+            .into_iter()
+            .any(|r| actor.holds_in(r, Some(consortium_id))),
         (Resource::JointInstitute { consortium_id, .. }, Action::Read | Action::Create) => {
             actor.holds_any(&RESEARCH_ROLES, consortium_id)
         }
@@ -587,5 +609,20 @@ mod tests {
         assert!(decide(&trainee, Action::Create, data(None)).allowed());
         assert!(!decide(&clinician, Action::Update, data(None)).allowed(), "deciding is for the program office");
         assert!(decide(&clinician, Action::Update, data(Some(7))).allowed());
+    }
+
+    #[test]
+    fn disclosures_are_for_the_inventors_and_the_commercialization_staff() {
+        let tto = actor(Role::CommercializationStaff, Some(C), None);
+        let faculty = actor(Role::Faculty, Some(C), None);
+        let reviewer = actor(Role::Reviewer, Some(C), None);
+        let res = |inventor| Resource::Commercialization { consortium_id: C, inventor };
+        assert!(decide(&tto, Action::Read, res(false)).allowed());
+        assert!(decide(&tto, Action::Update, res(false)).allowed());
+        assert!(!decide(&faculty, Action::Read, res(false)).allowed(), "someone else's invention");
+        assert!(decide(&faculty, Action::Read, res(true)).allowed(), "one's own invention");
+        assert!(decide(&faculty, Action::Create, res(false)).allowed(), "faculty disclose inventions");
+        assert!(!decide(&faculty, Action::Update, res(true)).allowed(), "deciding is for the staff");
+        assert!(!decide(&reviewer, Action::Read, res(false)).allowed());
     }
 }

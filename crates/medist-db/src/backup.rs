@@ -72,13 +72,17 @@ macro_rules! for_each_table {
         $m!(patent_owner, $($arg)*);
         $m!(patent_inventor, $($arg)*);
         $m!(patent_project, $($arg)*);
+        $m!(sci_journal, $($arg)*);
+        $m!(invention_disclosure, $($arg)*);
+        $m!(tech_transfer, $($arg)*);
+        $m!(startup, $($arg)*);
         $m!(audit_log, $($arg)*);
         $m!(audit_head, $($arg)*);
     };
 }
 
 /// Tables whose primary key is a sequence on PostgreSQL.
-const SERIAL_TABLES: [&str; 52] = [
+const SERIAL_TABLES: [&str; 56] = [
     "program",
     "ministry",
     "consortium",
@@ -131,6 +135,10 @@ const SERIAL_TABLES: [&str; 52] = [
     "patent_owner",
     "patent_inventor",
     "patent_project",
+    "sci_journal",
+    "invention_disclosure",
+    "tech_transfer",
+    "startup",
 ];
 
 #[derive(Debug, Clone, Default, serde::Serialize)]

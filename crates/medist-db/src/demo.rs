@@ -382,6 +382,8 @@ pub async fn load(db: &Db, who: &Who) -> Result<DemoSummary, StoreError> {
     txn.commit().await?;
     crate::demo_research::load(db, cons.id, &faculty_ids).await?;
     crate::demo_patents::load(db, who, cons.id, &faculty_ids).await?;
+    crate::demo_outputs::load(db, who, cons.id).await?;
+    crate::demo_outputs::load_commercial(db, who, cons.id, &faculty_ids).await?;
     Ok(DemoSummary {
         consortium_id: cons.id,
         institutions: insts.len(),

@@ -140,6 +140,7 @@ pub async fn records(db: &Db, consortium_id: i64, entity: &str) -> Result<Vec<Re
                 .all(&db.conn)
                 .await?;
             let ids: Vec<i64> = pubs.iter().map(|p| p.id).collect();
+            let sci = crate::sci::index(db, consortium_id).await?;
             let mut matched: std::collections::BTreeSet<i64> = std::collections::BTreeSet::new();
             for chunk in ids.chunks(10_000) {
                 for a in publication_author::Entity::find()
@@ -168,8 +169,8 @@ pub async fn records(db: &Db, consortium_id: i64, entity: &str) -> Result<Vec<Re
                             ("doi", p.doi.as_deref().map(text).unwrap_or(Value::Null)),
                             ("pmid", p.pmid.as_deref().map(text).unwrap_or(Value::Null)),
                             ("type", text(&p.pub_type)),
-                            // No SCI journal list is loaded yet, so no publication is SCI-level.
-                            ("sci_level", Value::Bool(false)),
+                            // Listed for its own year in an edition that counts (the consortium's SCI lists).
+                            ("sci_level", Value::Bool(sci.is_sci_level(p.issn.as_deref(), p.eissn.as_deref(), p.year))),
                             ("grant_acknowledged", Value::Bool(!p.funding.trim().is_empty())),
                             ("consortium_author", Value::Bool(matched.contains(&p.id))),
                             ("institutions", Value::TextList(vec![])),

@@ -6,7 +6,9 @@
 pub mod accounts;
 pub mod audit;
 pub mod backup;
+pub mod commercial;
 pub mod demo;
+pub mod demo_outputs;
 pub mod demo_patents;
 pub mod demo_research;
 pub mod education;
@@ -20,6 +22,7 @@ pub mod outputs;
 pub mod page;
 pub mod patents;
 pub mod research;
+pub mod sci;
 pub mod testing;
 
 use std::time::Duration;

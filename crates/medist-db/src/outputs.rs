@@ -60,6 +60,76 @@ pub struct ImportReport {
     pub committed: bool,
 }
 
+/// The people an author may be linked to at import: by ORCID iD first (anyone in medist), then, within the
+/// consortium, by name when exactly one person's name is the same (Hangul or romanized, either order). Weaker
+/// matches (initials only, another romanization) are left unlinked for a person to confirm.
+struct PeopleIndex {
+    orcids: HashMap<String, i64>,
+    names: Vec<(i64, medist_biblio::PersonNames)>,
+    /// Family-name key → indices into `names`.
+    by_family: HashMap<String, Vec<usize>>,
+}
+
+impl PeopleIndex {
+    async fn load<C: sea_orm::ConnectionTrait>(c: &C, consortium_id: i64) -> Result<PeopleIndex, StoreError> {
+        let all = person::Entity::find().all(c).await?;
+        let orcids = all.iter().filter_map(|p| Some((p.orcid.clone()?, p.id))).collect();
+        let institutions: std::collections::HashSet<i64> = crate::entities::institution::Entity::find()
+            .filter(crate::entities::institution::Column::ConsortiumId.eq(consortium_id))
+            .all(c)
+            .await?
+            .into_iter()
+            .map(|i| i.id)
+            .collect();
+        let names: Vec<(i64, medist_biblio::PersonNames)> = all
+            .into_iter()
+            .filter(|p| p.archived_at.is_none() && institutions.contains(&p.institution_id))
+            .map(|p| (p.id, medist_biblio::PersonNames::new(&p.name_ko, &p.name_en)))
+            .collect();
+        let mut by_family: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, (_, n)) in names.iter().enumerate() {
+            for k in medist_biblio::person_buckets(n) {
+                by_family.entry(k).or_default().push(i);
+            }
+        }
+        Ok(PeopleIndex { orcids, names, by_family })
+    }
+
+    /// The person the author is (sure), or else the person it may be and how it matched (for confirmation).
+    fn link(&self, a: &medist_biblio::Author) -> Link {
+        use medist_biblio::Match;
+        if let Some(id) = a.orcid.as_ref().and_then(|o| self.orcids.get(o)) {
+            return Link::Sure(*id);
+        }
+        let mut best: Vec<(i64, Match)> = Vec::new();
+        for k in medist_biblio::author_buckets(a) {
+            for &i in self.by_family.get(&k).into_iter().flatten() {
+                let (id, names) = &self.names[i];
+                let m = medist_biblio::name_match(a, names);
+                if m > Match::No && !best.iter().any(|(x, _)| x == id) {
+                    best.push((*id, m));
+                }
+            }
+        }
+        let top = best.iter().map(|(_, m)| *m).max();
+        let Some(top) = top else { return Link::None };
+        let at_top: Vec<i64> = best.iter().filter(|(_, m)| *m == top).map(|(id, _)| *id).collect();
+        match (top, at_top.as_slice()) {
+            (Match::Exact, [one]) => Link::Sure(*one),
+            (_, [one]) => Link::Candidate(*one, if top == Match::Likely { "likely" } else { "unsure" }),
+            (_, [first, ..]) => Link::Candidate(*first, "ambiguous"),
+            _ => Link::None,
+        }
+    }
+}
+
+/// How an imported author relates to the consortium's people.
+enum Link {
+    Sure(i64),
+    Candidate(i64, &'static str),
+    None,
+}
+
 struct Prepared {
     record: Record,
     doi: Option<String>,
@@ -111,13 +181,7 @@ where
     let mut report =
         ImportReport { source_name: opts.source_name.clone(), dry_run: opts.dry_run, ..Default::default() };
     let txn = db.write().await?;
-    let orcids: HashMap<String, i64> = person::Entity::find()
-        .filter(person::Column::Orcid.is_not_null())
-        .all(&txn)
-        .await?
-        .into_iter()
-        .filter_map(|p| Some((p.orcid?, p.id)))
-        .collect();
+    let people = PeopleIndex::load(&txn, consortium_id).await?;
     let mut chunk: Vec<Prepared> = Vec::with_capacity(CHUNK);
     let mut first_id: Option<i64> = None;
     let mut last_id: Option<i64> = None;
@@ -137,7 +201,7 @@ where
         }
         if chunk.len() >= CHUNK {
             let ids =
-                write_chunk(&txn, consortium_id, std::mem::take(&mut chunk), &orcids, &opts.source_name, &mut report)
+                write_chunk(&txn, consortium_id, std::mem::take(&mut chunk), &people, &opts.source_name, &mut report)
                     .await?;
             first_id = first_id.or(ids.first().copied());
             last_id = ids.last().copied().or(last_id);
@@ -145,7 +209,7 @@ where
         }
     }
     if !chunk.is_empty() {
-        let ids = write_chunk(&txn, consortium_id, chunk, &orcids, &opts.source_name, &mut report).await?;
+        let ids = write_chunk(&txn, consortium_id, chunk, &people, &opts.source_name, &mut report).await?;
         first_id = first_id.or(ids.first().copied());
         last_id = ids.last().copied().or(last_id);
     }
@@ -194,7 +258,7 @@ async fn write_chunk(
     txn: &DatabaseTransaction,
     consortium_id: i64,
     chunk: Vec<Prepared>,
-    orcids: &HashMap<String, i64>,
+    people: &PeopleIndex,
     source_name: &str,
     report: &mut ImportReport,
 ) -> Result<Vec<i64>, StoreError> {
@@ -225,8 +289,8 @@ async fn write_chunk(
     }
     // Possible duplicates: same first author and year, title close but not equal.
     let authors: Vec<String> = chunk.iter().map(|p| p.first_author.clone()).filter(|a| !a.is_empty()).collect();
-    type Neighbour = (i64, String, Option<i32>, String, Option<String>, Option<String>, Option<String>, Option<String>);
-    let mut neighbours: Vec<Neighbour> = if authors.is_empty() {
+    type Row = (i64, String, Option<i32>, String, Option<String>, Option<String>, Option<String>, Option<String>);
+    let stored: Vec<Row> = if authors.is_empty() {
         vec![]
     } else {
         publication::Entity::find()
@@ -245,9 +309,20 @@ async fn write_chunk(
             .all(txn)
             .await?
     };
+    let mut neighbours: Vec<Neighbour> = stored
+        .into_iter()
+        .map(|(id, first_author, year, title_norm, doi, volume, issue, pages)| Neighbour {
+            id: NewOrOld::Old(id),
+            first_author,
+            year,
+            title_norm,
+            place: Placement { doi, volume, issue, pages },
+        })
+        .collect();
     let (mut seen_doi, mut seen_pmid) = (HashSet::new(), HashSet::new());
-    let mut ids = Vec::new();
     let t = now();
+    // First decide every record of the chunk, then write the new ones with one statement per table.
+    let mut accepted: Vec<Accepted> = Vec::new();
     for p in chunk {
         let here = Placement {
             doi: p.doi.clone(),
@@ -266,13 +341,9 @@ async fn write_chunk(
         }
         let similar = neighbours
             .iter()
-            .filter(|(_, a, y, ..)| *a == p.first_author && *y == p.record.year)
-            .filter(|(_, _, _, _, doi, volume, issue, pages)| {
-                let other =
-                    Placement { doi: doi.clone(), volume: volume.clone(), issue: issue.clone(), pages: pages.clone() };
-                !other.conflicts(&here)
-            })
-            .map(|(id, _, _, title, ..)| (*id, title_similarity(title, &p.title_norm)))
+            .filter(|n| n.first_author == p.first_author && n.year == p.record.year)
+            .filter(|n| !n.place.conflicts(&here))
+            .map(|n| (n.id, title_similarity(&n.title_norm, &p.title_norm)))
             .filter(|(_, s)| *s >= FUZZY_TITLE_THRESHOLD)
             .max_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal));
         report.created += 1;
@@ -282,9 +353,45 @@ async fn write_chunk(
         if let Some(d) = &p.pmid {
             seen_pmid.insert(d.clone());
         }
-        keys.entry(p.key.clone()).or_default().push(here);
+        keys.entry(p.key.clone()).or_default().push(Placement {
+            doi: here.doi.clone(),
+            volume: here.volume.clone(),
+            issue: here.issue.clone(),
+            pages: here.pages.clone(),
+        });
+        // Later records of the same chunk compare with this one too.
+        neighbours.push(Neighbour {
+            id: NewOrOld::New(accepted.len()),
+            first_author: p.first_author.clone(),
+            year: p.record.year,
+            title_norm: p.title_norm.clone(),
+            place: here,
+        });
         let r = &p.record;
-        let m = publication::ActiveModel {
+        let authors = r
+            .authors
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let (person, candidate, level) = match people.link(a) {
+                    Link::Sure(id) => (Some(id), None, None),
+                    Link::Candidate(id, level) => (None, Some(id), Some(level.to_string())),
+                    Link::None => (None, None, None),
+                };
+                publication_author::ActiveModel {
+                    position: Set(i as i32 + 1),
+                    family: Set(a.family.clone()),
+                    given: Set(a.given.clone()),
+                    literal: Set(a.literal.clone()),
+                    orcid: Set(a.orcid.clone()),
+                    person_id: Set(person),
+                    candidate_person_id: Set(candidate),
+                    candidate_level: Set(level),
+                    ..Default::default()
+                }
+            })
+            .collect();
+        let model = publication::ActiveModel {
             consortium_id: Set(consortium_id),
             title: Set(r.title.clone().unwrap_or_default()),
             title_norm: Set(p.title_norm.clone()),
@@ -306,55 +413,85 @@ async fn write_chunk(
             is_sample: Set(false),
             created_at: Set(t),
             ..Default::default()
+        };
+        accepted.push(Accepted { model, authors, similar });
+    }
+    if accepted.is_empty() {
+        return Ok(vec![]);
+    }
+    // One INSERT for the chunk's publications. Both backends number the rows of one multi-row INSERT in the order
+    // of its VALUES (SQLite's rowid and a PostgreSQL sequence only grow), so the sorted keys are the ids of the
+    // records in chunk order, whatever order RETURNING gives them in.
+    let mut ids: Vec<i64> = Vec::with_capacity(accepted.len());
+    for part in accepted.chunks(PUBLICATION_ROWS_PER_INSERT) {
+        let mut keys: Vec<i64> = publication::Entity::insert_many(part.iter().map(|a| a.model.clone()))
+            .exec_with_returning_keys(txn)
+            .await?;
+        keys.sort_unstable();
+        ids.extend(keys);
+    }
+    if ids.len() != accepted.len() {
+        return Err(StoreError::Config(format!("{} publications written, {} ids returned", accepted.len(), ids.len())));
+    }
+    let mut authors: Vec<publication_author::ActiveModel> = Vec::new();
+    let mut candidates: Vec<duplicate_candidate::ActiveModel> = Vec::new();
+    for (a, &id) in accepted.into_iter().zip(&ids) {
+        for mut author in a.authors {
+            author.publication_id = Set(id);
+            authors.push(author);
         }
-        .insert(txn)
-        .await?;
-        ids.push(m.id);
-        // Later records of the same chunk compare with this one too.
-        neighbours.push((
-            m.id,
-            p.first_author.clone(),
-            r.year,
-            p.title_norm.clone(),
-            p.doi.clone(),
-            r.volume.clone(),
-            r.issue.clone(),
-            r.pages.clone(),
-        ));
-        let authors: Vec<publication_author::ActiveModel> = r
-            .authors
-            .iter()
-            .enumerate()
-            .map(|(i, a)| publication_author::ActiveModel {
-                publication_id: Set(m.id),
-                position: Set(i as i32 + 1),
-                family: Set(a.family.clone()),
-                given: Set(a.given.clone()),
-                literal: Set(a.literal.clone()),
-                orcid: Set(a.orcid.clone()),
-                person_id: Set(a.orcid.as_ref().and_then(|o| orcids.get(o).copied())),
-                ..Default::default()
-            })
-            .collect();
-        for part in authors.chunks(200) {
-            publication_author::Entity::insert_many(part.to_vec()).exec_without_returning(txn).await?;
-        }
-        if let Some((existing_id, s)) = similar {
+        if let Some((other, s)) = a.similar {
             report.to_review += 1;
-            duplicate_candidate::ActiveModel {
-                publication_id: Set(m.id),
+            let existing_id = match other {
+                NewOrOld::Old(x) => x,
+                NewOrOld::New(i) => ids[i],
+            };
+            candidates.push(duplicate_candidate::ActiveModel {
+                publication_id: Set(id),
                 existing_id: Set(existing_id),
                 similarity: Set((s * 100.0).round() as i32),
                 status: Set("pending".into()),
                 created_at: Set(t),
                 decided_by: Set(None),
                 ..Default::default()
-            }
-            .insert(txn)
-            .await?;
+            });
         }
     }
+    for part in authors.chunks(AUTHOR_ROWS_PER_INSERT) {
+        publication_author::Entity::insert_many(part.to_vec()).exec_without_returning(txn).await?;
+    }
+    for part in candidates.chunks(AUTHOR_ROWS_PER_INSERT) {
+        duplicate_candidate::Entity::insert_many(part.to_vec()).exec_without_returning(txn).await?;
+    }
     Ok(ids)
+}
+
+/// Rows per INSERT: publications have 20 columns, authors 7, within SQLite's 32,766 and PostgreSQL's 65,535
+/// bind parameters per statement.
+const PUBLICATION_ROWS_PER_INSERT: usize = 1000;
+const AUTHOR_ROWS_PER_INSERT: usize = 2000;
+
+/// A publication already stored, or one accepted earlier in the same chunk (by its index there).
+#[derive(Debug, Clone, Copy)]
+enum NewOrOld {
+    Old(i64),
+    New(usize),
+}
+
+/// What fuzzy duplicate detection compares a record with.
+struct Neighbour {
+    id: NewOrOld,
+    first_author: String,
+    year: Option<i32>,
+    title_norm: String,
+    place: Placement,
+}
+
+/// A record that will be written, with its authors and the publication it resembles, if any.
+struct Accepted {
+    model: publication::ActiveModel,
+    authors: Vec<publication_author::ActiveModel>,
+    similar: Option<(NewOrOld, f64)>,
 }
 
 /// Where a work sits: its DOI and its place in the journal.
@@ -423,6 +560,109 @@ pub async fn authors(db: &Db, publication_id: i64) -> Result<Vec<publication_aut
         .order_by_asc(publication_author::Column::Position)
         .all(&db.conn)
         .await?)
+}
+
+/// An author waiting for a person to confirm who they are.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuthorCandidate {
+    pub author: publication_author::Model,
+    pub publication_id: i64,
+    pub publication_title: String,
+    pub year: Option<i32>,
+    pub journal: String,
+    pub person_id: i64,
+    pub person_name_ko: String,
+    pub person_name_en: String,
+}
+
+/// The consortium's authors waiting for confirmation (all of them, or only those that may be `person`).
+pub async fn author_candidates(
+    db: &Db,
+    consortium_id: i64,
+    person: Option<i64>,
+) -> Result<Vec<AuthorCandidate>, StoreError> {
+    let mut q = publication_author::Entity::find()
+        .filter(publication_author::Column::CandidatePersonId.is_not_null())
+        .filter(publication_author::Column::PersonId.is_null());
+    if let Some(p) = person {
+        q = q.filter(publication_author::Column::CandidatePersonId.eq(p));
+    }
+    let rows = q.order_by_asc(publication_author::Column::Id).all(&db.conn).await?;
+    let pub_ids: Vec<i64> = rows.iter().map(|a| a.publication_id).collect();
+    let pubs: HashMap<i64, publication::Model> = publication::Entity::find()
+        .filter(publication::Column::Id.is_in(pub_ids))
+        .filter(publication::Column::ConsortiumId.eq(consortium_id))
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let person_ids: Vec<i64> = rows.iter().filter_map(|a| a.candidate_person_id).collect();
+    let people: HashMap<i64, person::Model> = person::Entity::find()
+        .filter(person::Column::Id.is_in(person_ids))
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|a| {
+            let p = pubs.get(&a.publication_id)?;
+            let who = people.get(&a.candidate_person_id?)?;
+            Some(AuthorCandidate {
+                publication_id: p.id,
+                publication_title: p.title.clone(),
+                year: p.year,
+                journal: p.journal.clone(),
+                person_id: who.id,
+                person_name_ko: who.name_ko.clone(),
+                person_name_en: who.name_en.clone(),
+                author: a,
+            })
+        })
+        .collect())
+}
+
+pub async fn get_author(db: &Db, id: i64) -> Result<publication_author::Model, StoreError> {
+    publication_author::Entity::find_by_id(id).one(&db.conn).await?.ok_or_else(|| StoreError::not_found("author", id))
+}
+
+/// Confirms (links the author to the candidate person) or rejects (drops the candidate) a waiting match.
+pub async fn decide_author(
+    db: &Db,
+    who: &Who,
+    author_id: i64,
+    confirm: bool,
+) -> Result<publication_author::Model, StoreError> {
+    let txn = db.write().await?;
+    let a = publication_author::Entity::find_by_id(author_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| StoreError::not_found("author", author_id))?;
+    let Some(candidate) = a.candidate_person_id.filter(|_| a.person_id.is_none()) else {
+        return Err(StoreError::Conflict { code: "already-decided", field: None });
+    };
+    let mut am: publication_author::ActiveModel = a.clone().into();
+    if confirm {
+        am.person_id = Set(Some(candidate));
+    }
+    am.candidate_person_id = Set(None);
+    am.candidate_level = Set(None);
+    let after = am.update(&txn).await?;
+    record(
+        &txn,
+        who,
+        if confirm { "author.confirm" } else { "author.reject" },
+        "publication",
+        a.publication_id,
+        Some(json!(a)),
+        Some(json!(after)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(after)
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<publication::Model, StoreError> {

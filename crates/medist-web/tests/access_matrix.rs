@@ -54,6 +54,10 @@ fn allowed(spec: &str) -> BTreeSet<&'static str> {
         // The faculty member's own records (project membership, data request, booking).
         "FAC" => &["admin", "office", "faculty"],
         "DATA_NEW" => &["admin", "office", "coord_gist", "coord_cnuh", "faculty", "trainee", "clinician"],
+        // Commercialization: recorded and decided by the staff and the office; faculty disclose (and, as an
+        // inventor of the demo's filed disclosure, read it).
+        "TTO" => &["admin", "office", "tto"],
+        "DISCLOSE" => &["admin", "office", "faculty", "tto"],
         other => panic!("unknown group {other}"),
     };
     list.iter().copied().collect()
@@ -222,6 +226,18 @@ async fn every_route_for_every_role() {
         .unwrap()
         .milestone
         .id;
+    let today = chrono::Utc::now().date_naive();
+    let disclosure = medist_db::commercial::list_disclosures(&app.db, c, today)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|d| d.row.state == "filed")
+        .unwrap()
+        .row
+        .id;
+    let author = medist_db::outputs::author_candidates(&app.db, c, None).await.unwrap()[0].author.id;
+    let transfer = medist_db::commercial::list_transfers(&app.db, c).await.unwrap()[0].row.id;
+    let startup = medist_db::commercial::list_startups(&app.db, c).await.unwrap()[0].row.id;
     let fac_request = medist_db::research::list_access_requests(&app.db, c, None, chrono::Utc::now().date_naive())
         .await
         .unwrap()
@@ -1428,6 +1444,259 @@ async fn every_route_for_every_role() {
         },
         // patents: every member reads the counts, all but reviewers the families; events by office/coordinators.
         Case { method: "GET", pattern: "/patents", path: "/patents".into(), body: Body::None, who: "ALL" },
+        // SCI journal lists.
+        Case {
+            method: "GET",
+            pattern: "/publications/sci",
+            path: "/publications/sci".into(),
+            body: Body::None,
+            who: "ALL",
+        },
+        Case {
+            method: "POST",
+            pattern: "/publications/sci",
+            path: "/publications/sci".into(),
+            body: Body::File("list.csv", vec![]),
+            who: "REVIEW",
+        },
+        Case {
+            method: "POST",
+            pattern: "/publications/sci/{year}/delete",
+            path: "/publications/sci/1999/delete".into(),
+            body: f(&[]),
+            who: "REVIEW",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia/{id}/sci-journals",
+            path: format!("/api/v1/consortia/{c}/sci-journals"),
+            body: Body::None,
+            who: "ALL",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/consortia/{id}/sci-journals/import",
+            path: format!("/api/v1/consortia/{c}/sci-journals/import?dry_run=true"),
+            body: Body::None,
+            who: "REVIEW",
+        },
+        Case {
+            method: "DELETE",
+            pattern: "/api/v1/consortia/{id}/sci-journals/{year}",
+            path: format!("/api/v1/consortia/{c}/sci-journals/1999"),
+            body: Body::None,
+            who: "REVIEW",
+        },
+        // Author confirmation.
+        Case {
+            method: "GET",
+            pattern: "/publications/authors",
+            path: "/publications/authors".into(),
+            body: Body::None,
+            who: "ALL",
+        },
+        Case {
+            method: "POST",
+            pattern: "/author-candidates/{id}/reject",
+            path: format!("/author-candidates/{author}/reject"),
+            body: f(&[]),
+            who: "REVIEW",
+        },
+        Case {
+            method: "POST",
+            pattern: "/author-candidates/{id}/confirm",
+            path: format!("/author-candidates/{author}/confirm"),
+            body: f(&[]),
+            who: "REVIEW",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia/{id}/author-candidates",
+            path: format!("/api/v1/consortia/{c}/author-candidates"),
+            body: Body::None,
+            who: "ALL",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/author-candidates/{id}/confirm",
+            path: format!("/api/v1/author-candidates/{author}/confirm"),
+            body: Body::None,
+            who: "REVIEW",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/author-candidates/{id}/reject",
+            path: format!("/api/v1/author-candidates/{author}/reject"),
+            body: Body::None,
+            who: "REVIEW",
+        },
+        // Commercialization pages.
+        Case {
+            method: "GET",
+            pattern: "/commercialization",
+            path: "/commercialization".into(),
+            body: Body::None,
+            who: "ALL",
+        },
+        Case {
+            method: "POST",
+            pattern: "/commercialization/disclosures",
+            path: "/commercialization/disclosures".into(),
+            body: f(&[("title_ko", "")]),
+            who: "DISCLOSE",
+        },
+        Case {
+            method: "POST",
+            pattern: "/commercialization/transfers",
+            path: "/commercialization/transfers".into(),
+            body: f(&[("licensee", "")]),
+            who: "TTO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/commercialization/startups",
+            path: "/commercialization/startups".into(),
+            body: f(&[("name", "")]),
+            who: "TTO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/transfers/{id}/royalties",
+            path: format!("/transfers/{transfer}/royalties"),
+            body: f(&[("amount_krw", "x")]),
+            who: "TTO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/startups/{id}/rounds",
+            path: format!("/startups/{startup}/rounds"),
+            body: f(&[("amount_krw", "x")]),
+            who: "TTO",
+        },
+        Case {
+            method: "GET",
+            pattern: "/disclosures/{id}",
+            path: format!("/disclosures/{disclosure}"),
+            body: Body::None,
+            who: "DISCLOSE",
+        },
+        Case {
+            method: "POST",
+            pattern: "/disclosures/{id}/assess",
+            path: format!("/disclosures/{disclosure}/assess"),
+            body: f(&[("assessed_on", "")]),
+            who: "TTO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/disclosures/{id}/action",
+            path: format!("/disclosures/{disclosure}/action"),
+            body: f(&[("action", "nonsense")]),
+            who: "TTO",
+        },
+        // Commercialization API.
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia/{id}/commercialization",
+            path: format!("/api/v1/consortia/{c}/commercialization"),
+            body: Body::None,
+            who: "ALL",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia/{id}/disclosures",
+            path: format!("/api/v1/consortia/{c}/disclosures"),
+            body: Body::None,
+            who: "ALL",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/consortia/{id}/disclosures",
+            path: format!("/api/v1/consortia/{c}/disclosures"),
+            body: Body::Json(json!({"title_ko": "", "inventors": [], "received_on": "2026-01-01"})),
+            who: "DISCLOSE",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/disclosures/{id}",
+            path: format!("/api/v1/disclosures/{disclosure}"),
+            body: Body::None,
+            who: "DISCLOSE",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/disclosures/{id}/assessment",
+            path: format!("/api/v1/disclosures/{disclosure}/assessment"),
+            body: Body::Json(json!({"grade": "A", "assessor": "x", "assessed_on": "2026-01-01"})),
+            who: "TTO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/disclosures/{id}/actions",
+            path: format!("/api/v1/disclosures/{disclosure}/actions"),
+            body: Body::Json(json!({"action": "start_assessment"})),
+            who: "TTO",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia/{id}/transfers",
+            path: format!("/api/v1/consortia/{c}/transfers"),
+            body: Body::None,
+            who: "ALL",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/consortia/{id}/transfers",
+            path: format!("/api/v1/consortia/{c}/transfers"),
+            body: Body::Json(
+                json!({"licensee": "", "kind": "other", "contract_date": "2026-01-01", "upfront_fee_krw": -1}),
+            ),
+            who: "TTO",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/transfers/{id}",
+            path: format!("/api/v1/transfers/{transfer}"),
+            body: Body::None,
+            who: "ALL",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/transfers/{id}/royalties",
+            path: format!("/api/v1/transfers/{transfer}/royalties"),
+            body: Body::Json(json!({"paid_on": "2000-01-01", "amount_krw": 0})),
+            who: "TTO",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia/{id}/startups",
+            path: format!("/api/v1/consortia/{c}/startups"),
+            body: Body::None,
+            who: "ALL",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/consortia/{id}/startups",
+            path: format!("/api/v1/consortia/{c}/startups"),
+            body: Body::Json(
+                json!({"name": "", "founded_on": "2026-01-01", "region": "gwangju", "founder_person_ids": []}),
+            ),
+            who: "TTO",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/startups/{id}",
+            path: format!("/api/v1/startups/{startup}"),
+            body: Body::None,
+            who: "ALL",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/startups/{id}/rounds",
+            path: format!("/api/v1/startups/{startup}/rounds"),
+            body: Body::Json(json!({"date": "2000-01-01", "stage": "seed", "amount_krw": 0})),
+            who: "TTO",
+        },
         Case {
             method: "GET",
             pattern: "/patents/{id}",

@@ -17,6 +17,13 @@ pub struct Model {
     pub orcid: Option<String>,
     /// The person this author was matched to, when sure.
     pub person_id: Option<i64>,
+    /// The person this author may be, waiting for a person to confirm (no link yet).
+    #[serde(default)]
+    pub candidate_person_id: Option<i64>,
+    /// How the candidate matched: `likely` (another romanization or order), `unsure` (initials only) or
+    /// `ambiguous` (several people with the same name).
+    #[serde(default)]
+    pub candidate_level: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

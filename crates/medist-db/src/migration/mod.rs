@@ -11,6 +11,9 @@ mod m0005_kpi;
 mod m0006_research;
 mod m0007_patents;
 mod m0008_project_milestones;
+mod m0009_sci_journals;
+mod m0010_commercialization;
+mod m0011_author_candidates;
 
 pub struct Migrator;
 
@@ -26,6 +29,9 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_research::Migration),
             Box::new(m0007_patents::Migration),
             Box::new(m0008_project_milestones::Migration),
+            Box::new(m0009_sci_journals::Migration),
+            Box::new(m0010_commercialization::Migration),
+            Box::new(m0011_author_candidates::Migration),
         ]
     }
 }

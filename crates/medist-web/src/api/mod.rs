@@ -4,6 +4,7 @@
 
 mod accounts;
 mod audit;
+mod commercial;
 mod education;
 mod funding;
 mod kpi;
@@ -41,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .merge(kpi::routes())
         .merge(research::routes())
         .merge(patents::routes())
+        .merge(commercial::routes())
         .merge(report::routes())
         .fallback(not_found)
 }
@@ -63,6 +65,12 @@ async fn not_found() -> ApiError {
         audit::list, audit::verify,
         education::catalog, education::list_trainees, education::get_trainee, education::degree_audit, education::change_status,
         outputs::list, outputs::import, outputs::get_publication, outputs::review_queue, outputs::merge, outputs::keep,
+        outputs::sci_years, outputs::sci_import, outputs::sci_delete, outputs::author_candidates,
+        outputs::confirm_author, outputs::reject_author,
+        commercial::summary, commercial::list_disclosures, commercial::create_disclosure, commercial::get_disclosure,
+        commercial::assess, commercial::act, commercial::list_transfers, commercial::create_transfer,
+        commercial::get_transfer, commercial::add_royalty, commercial::list_startups, commercial::create_startup,
+        commercial::get_startup, commercial::add_round,
         kpi::list, kpi::get_kpi, kpi::set_rule, kpi::preview, report::annual,
         research::list_needs, research::create_need, research::get_need, research::update_need, research::transition_need,
         research::matches, research::list_rounds, research::create_round, research::get_round, research::score,

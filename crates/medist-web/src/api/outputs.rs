@@ -5,10 +5,11 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use medist_app::outputs::{self as app, PublicationView, ReviewItem};
+use medist_app::outputs::{self as app, PublicationRow, PublicationView, ReviewItem};
+use medist_app::sci::{self as sci_app, SciImportReport};
 use medist_db::Paged;
-use medist_db::entities::publication;
 use medist_db::outputs::{ImportOptions, ImportReport, PublicationFilter};
+use medist_db::sci::SciYear;
 use serde::Deserialize;
 
 use super::{ApiCaller, ApiPath, ApiQuery, ApiResult};
@@ -21,6 +22,12 @@ pub fn routes() -> Router<AppState> {
         .route("/consortia/{id}/publications/import", post(import))
         .route("/consortia/{id}/publications/review", get(review_queue))
         .route("/publications/{id}", get(get_publication))
+        .route("/consortia/{id}/sci-journals", get(sci_years))
+        .route("/consortia/{id}/author-candidates", get(author_candidates))
+        .route("/author-candidates/{id}/confirm", post(confirm_author))
+        .route("/author-candidates/{id}/reject", post(reject_author))
+        .route("/consortia/{id}/sci-journals/import", post(sci_import))
+        .route("/consortia/{id}/sci-journals/{year}", axum::routing::delete(sci_delete))
         .route("/duplicates/{id}/merge", post(merge))
         .route("/duplicates/{id}/keep", post(keep))
 }
@@ -35,13 +42,13 @@ pub struct ListQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/consortia/{id}/publications", tag = "outputs", params(("id" = i64, Path), ListQuery),
-    responses((status = 200, body = Paged<publication::Model>)))]
+    responses((status = 200, body = Paged<PublicationRow>)))]
 pub async fn list(
     st: axum::extract::State<AppState>,
     ApiCaller(c): ApiCaller,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<ListQuery>,
-) -> ApiResult<Paged<publication::Model>> {
+) -> ApiResult<Paged<PublicationRow>> {
     let f = PublicationFilter { q: q.q, year: q.year };
     Ok(Json(app::list(&st.db, &c, id, &f, medist_db::Page::new(q.page, q.per_page)).await?))
 }
@@ -119,4 +126,88 @@ pub async fn keep(
 ) -> Result<StatusCode, ApiError> {
     app::decide(&st.db, &c, id, false).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+// SCI journal lists -----------------------------------------------------------------------------------------------
+
+#[utoipa::path(get, path = "/api/v1/consortia/{id}/sci-journals", tag = "outputs", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<SciYear>)))]
+pub async fn sci_years(
+    st: axum::extract::State<AppState>,
+    ApiCaller(c): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Vec<SciYear>> {
+    Ok(Json(sci_app::years(&st.db, &c, id).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct SciImportQuery {
+    /// The file name (`.csv` or `.xlsx`), for messages and the record of where the list came from.
+    name: Option<String>,
+    /// The list's year, for a file without a year column.
+    year: Option<i32>,
+    #[serde(default)]
+    dry_run: bool,
+}
+
+/// Loads a SCI journal list (CSV or XLSX) all or nothing: each year in the file replaces that year's list. Every
+/// bad row is reported with its row and column (422) and nothing is written unless every row is valid.
+#[utoipa::path(post, path = "/api/v1/consortia/{id}/sci-journals/import", tag = "outputs", params(("id" = i64, Path), SciImportQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 200, body = SciImportReport), (status = 422, body = SciImportReport), (status = 400, body = super::Problem)))]
+pub async fn sci_import(
+    st: axum::extract::State<AppState>,
+    ApiCaller(c): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<SciImportQuery>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<SciImportReport>), ApiError> {
+    let name = q.name.unwrap_or_else(|| "upload.csv".into());
+    let report = sci_app::import(&st.db, &c, id, &body[..], &name, q.year, q.dry_run).await?;
+    let status = if report.problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, Json(report)))
+}
+
+#[utoipa::path(delete, path = "/api/v1/consortia/{id}/sci-journals/{year}", tag = "outputs", params(("id" = i64, Path), ("year" = i32, Path)),
+    responses((status = 204), (status = 404, body = super::Problem)))]
+pub async fn sci_delete(
+    st: axum::extract::State<AppState>,
+    ApiCaller(c): ApiCaller,
+    ApiPath((id, year)): ApiPath<(i64, i32)>,
+) -> Result<StatusCode, ApiError> {
+    sci_app::delete_year(&st.db, &c, id, year).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// Author confirmation ---------------------------------------------------------------------------------------------
+
+/// Authors the import could not link for sure, each with the person they may be.
+#[utoipa::path(get, path = "/api/v1/consortia/{id}/author-candidates", tag = "outputs", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<medist_db::outputs::AuthorCandidate>)))]
+pub async fn author_candidates(
+    st: axum::extract::State<AppState>,
+    ApiCaller(c): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Vec<medist_db::outputs::AuthorCandidate>> {
+    Ok(Json(app::author_candidates(&st.db, &c, id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/author-candidates/{id}/confirm", tag = "outputs", params(("id" = i64, Path)),
+    responses((status = 200, body = medist_db::entities::publication_author::Model), (status = 409, body = super::Problem)))]
+pub async fn confirm_author(
+    st: axum::extract::State<AppState>,
+    ApiCaller(c): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<medist_db::entities::publication_author::Model> {
+    Ok(Json(app::decide_author(&st.db, &c, id, true).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/author-candidates/{id}/reject", tag = "outputs", params(("id" = i64, Path)),
+    responses((status = 200, body = medist_db::entities::publication_author::Model), (status = 409, body = super::Problem)))]
+pub async fn reject_author(
+    st: axum::extract::State<AppState>,
+    ApiCaller(c): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<medist_db::entities::publication_author::Model> {
+    Ok(Json(app::decide_author(&st.db, &c, id, false).await?))
 }

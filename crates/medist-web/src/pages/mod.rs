@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+mod commercial;
 mod education;
 mod forms;
 mod funding;
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .merge(admin::routes())
         .merge(education::routes())
         .merge(outputs::routes())
+        .merge(commercial::routes())
         .merge(kpi::routes())
         .merge(funding::routes())
         .merge(account::routes())
@@ -125,7 +127,7 @@ impl Layout {
             let research = |res: fn(i64) -> Resource| {
                 home_consortium.map(|c| can(Action::Read, res(c))).unwrap_or_else(|| a.actor.has_role(Role::Admin))
             };
-            let items: [(&'static str, &str, bool); 19] = [
+            let items: [(&'static str, &str, bool); 20] = [
                 ("/consortium", "nav-consortium", can(Action::Read, Resource::Program)),
                 ("/dashboard", "nav-dashboard", budget),
                 ("/institutions", "nav-institutions", can(Action::Read, Resource::Program)),
@@ -156,6 +158,7 @@ impl Layout {
                     research(|c| Resource::JointInstitute { consortium_id: c, booker: None }),
                 ),
                 ("/patents", "nav-patents", research(|c| Resource::Outputs { consortium_id: c })),
+                ("/commercialization", "nav-commercialization", research(|c| Resource::Outputs { consortium_id: c })),
                 ("/notifications", "nav-notifications", true),
                 ("/admin/users", "nav-users", can(Action::Read, Resource::Accounts)),
                 ("/admin/audit", "nav-audit", can(Action::Read, Resource::AuditLog)),

@@ -7,10 +7,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use medist_app::AppError;
-use medist_app::outputs::{self as app, PublicationView, ReviewItem};
+use medist_app::outputs::{self as app, PublicationRow, PublicationView, ReviewItem};
+use medist_app::sci::{self as sci_app, SciImportReport};
 use medist_core::access::{Action, Resource};
-use medist_db::entities::publication;
 use medist_db::outputs::{ImportOptions, ImportReport, PublicationFilter};
+use medist_db::sci::SciYear;
 use medist_db::{Page, Paged};
 use serde::Deserialize;
 
@@ -26,6 +27,11 @@ pub fn routes() -> Router<AppState> {
         .route("/publications", get(list_page))
         .route("/publications/import", post(import))
         .route("/publications/review", get(review_page))
+        .route("/publications/sci", get(sci_page).post(sci_upload))
+        .route("/publications/authors", get(authors_page))
+        .route("/author-candidates/{id}/confirm", post(author_confirm))
+        .route("/author-candidates/{id}/reject", post(author_reject))
+        .route("/publications/sci/{year}/delete", post(sci_delete))
         .route("/publications/{id}", get(publication_page))
         .route("/duplicates/{id}/merge", post(merge))
         .route("/duplicates/{id}/keep", post(keep))
@@ -45,7 +51,7 @@ struct ListQuery {
 struct ListPage {
     l: Layout,
     q: ListQuery,
-    items: Paged<publication::Model>,
+    items: Paged<PublicationRow>,
     pager: Pager,
     can_import: bool,
     can_review: bool,
@@ -150,4 +156,145 @@ async fn keep(ctx: Ctx, Id(id): Id) -> PageResult {
     let caller = ctx.caller()?;
     app::decide(&ctx.st.db, &caller, id, false).await?;
     Ok(Redirect::to("/publications/review?ok=saved").into_response())
+}
+
+// SCI journal lists -----------------------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "sci_lists.html")]
+struct SciPage {
+    l: Layout,
+    years: Vec<SciYear>,
+    can_load: bool,
+    report: Option<SciImportReport>,
+    file_name: String,
+}
+
+impl SciPage {
+    fn editions(&self, y: &SciYear) -> String {
+        y.editions.iter().map(|(e, n)| format!("{e} {n}")).collect::<Vec<_>>().join(" · ")
+    }
+    fn replaced(&self, x: &medist_db::sci::ReplaceReport) -> String {
+        crate::i18n::t_args(
+            self.l.lang,
+            "sci-replaced",
+            &[("year", x.year.to_string()), ("removed", x.removed.to_string()), ("added", x.added.to_string())],
+        )
+    }
+    fn counts(&self, m: &std::collections::BTreeMap<String, usize>) -> String {
+        m.iter().map(|(e, n)| format!("{e} {n}")).collect::<Vec<_>>().join(" · ")
+    }
+}
+
+async fn sci_view(ctx: &Ctx, report: Option<SciImportReport>, file_name: String) -> PageResult {
+    let caller = ctx.caller()?;
+    let cid = super::consortium_of(ctx, &caller).await?;
+    let years = sci_app::years(&ctx.st.db, &caller, cid).await?;
+    let status = match &report {
+        Some(r) if !r.problems.is_empty() => StatusCode::UNPROCESSABLE_ENTITY,
+        _ => StatusCode::OK,
+    };
+    Ok((
+        status,
+        page(&SciPage {
+            l: Layout::from_ctx(ctx, "sci-title", "nav-publications"),
+            years,
+            can_load: caller.can(Action::Update, Resource::Outputs { consortium_id: cid }),
+            report,
+            file_name,
+        }),
+    )
+        .into_response())
+}
+
+async fn sci_page(ctx: Ctx) -> PageResult {
+    sci_view(&ctx, None, String::new()).await
+}
+
+/// The upload form: `file`, `year` (for a file without a year column) and `dry_run`.
+async fn sci_upload(ctx: Ctx, mut form: Multipart) -> PageResult {
+    let caller = ctx.caller()?;
+    let cid = super::consortium_of(&ctx, &caller).await?;
+    caller.require(Action::Update, Resource::Outputs { consortium_id: cid })?;
+    let (mut name, mut bytes, mut year, mut dry_run) = (String::new(), Vec::new(), String::new(), false);
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => return Err(AppError::bad_request("malformed-body", e.body_text()).into()),
+        };
+        match field.name() {
+            Some("file") => {
+                name = field.file_name().unwrap_or("upload.csv").to_string();
+                bytes =
+                    field.bytes().await.map_err(|e| AppError::bad_request("malformed-body", e.body_text()))?.to_vec();
+            }
+            Some("year") => year = field.text().await.unwrap_or_default(),
+            Some("dry_run") => dry_run = true,
+            _ => {}
+        }
+    }
+    if bytes.is_empty() {
+        return Err(AppError::bad_request("empty-file", "choose a file to import").into());
+    }
+    let year = match year.trim() {
+        "" => None,
+        y => Some(
+            y.parse::<i32>()
+                .map_err(|_| AppError::bad_request("invalid-year", format!("year: `{y}` is not a year")))?,
+        ),
+    };
+    let report = sci_app::import(&ctx.st.db, &caller, cid, &bytes, &name, year, dry_run).await?;
+    sci_view(&ctx, Some(report), name).await
+}
+
+async fn sci_delete(ctx: Ctx, axum::extract::Path(year): axum::extract::Path<i32>) -> PageResult {
+    let caller = ctx.caller()?;
+    let cid = super::consortium_of(&ctx, &caller).await?;
+    sci_app::delete_year(&ctx.st.db, &caller, cid, year).await?;
+    Ok(Redirect::to("/publications/sci?ok=deleted").into_response())
+}
+
+// Author confirmation ---------------------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "publication_authors.html")]
+struct AuthorsPage {
+    l: Layout,
+    items: Vec<medist_db::outputs::AuthorCandidate>,
+    everyone: bool,
+}
+
+impl AuthorsPage {
+    fn written(&self, a: &medist_db::entities::publication_author::Model) -> String {
+        match (&a.family, &a.given, &a.literal) {
+            (Some(f), Some(g), _) => format!("{f}, {g}"),
+            (Some(f), None, _) => f.clone(),
+            (None, _, Some(l)) => l.clone(),
+            _ => String::new(),
+        }
+    }
+}
+
+async fn authors_page(ctx: Ctx) -> PageResult {
+    let caller = ctx.caller()?;
+    let cid = super::consortium_of(&ctx, &caller).await?;
+    let items = app::author_candidates(&ctx.st.db, &caller, cid).await?;
+    Ok(page(&AuthorsPage {
+        l: Layout::from_ctx(&ctx, "authors-title", "nav-publications"),
+        items,
+        everyone: caller.can(Action::Update, Resource::Outputs { consortium_id: cid }),
+    }))
+}
+
+async fn author_confirm(ctx: Ctx, Id(id): Id) -> PageResult {
+    let caller = ctx.caller()?;
+    app::decide_author(&ctx.st.db, &caller, id, true).await?;
+    Ok(Redirect::to("/publications/authors?ok=saved").into_response())
+}
+
+async fn author_reject(ctx: Ctx, Id(id): Id) -> PageResult {
+    let caller = ctx.caller()?;
+    app::decide_author(&ctx.st.db, &caller, id, false).await?;
+    Ok(Redirect::to("/publications/authors?ok=saved").into_response())
 }

@@ -106,19 +106,19 @@ const RESEARCH_ROLES: [Role; 6] = [
 
 /// A posted form, with repeated names kept (lists of checkboxes).
 #[derive(Default)]
-struct Fields(Vec<(String, String)>);
+pub(super) struct Fields(pub(super) Vec<(String, String)>);
 
 impl Fields {
-    fn get(&self, k: &str) -> String {
+    pub(super) fn get(&self, k: &str) -> String {
         self.0.iter().rev().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default()
     }
-    fn all(&self, k: &str) -> Vec<String> {
+    pub(super) fn all(&self, k: &str) -> Vec<String> {
         self.0.iter().filter(|(n, _)| n == k).map(|(_, v)| v.clone()).collect()
     }
-    fn ids(&self, k: &str) -> Vec<i64> {
+    pub(super) fn ids(&self, k: &str) -> Vec<i64> {
         self.all(k).iter().filter_map(|v| v.trim().parse().ok()).collect()
     }
-    fn id(&self, k: &str) -> Option<i64> {
+    pub(super) fn id(&self, k: &str) -> Option<i64> {
         self.get(k).trim().parse().ok()
     }
     /// The values for re-rendering: the last value of a name, and `name:value` for each value of a list.
@@ -144,20 +144,20 @@ impl Deref for Fs {
 }
 
 impl Fs {
-    fn new(lang: Locale) -> Fs {
+    pub(super) fn new(lang: Locale) -> Fs {
         Fs(FormState::new(lang))
     }
-    fn of(lang: Locale, v: &Fields) -> Fs {
+    pub(super) fn of(lang: Locale, v: &Fields) -> Fs {
         Fs(FormState::from_values(lang, v.map()))
     }
-    fn from_pairs(lang: Locale, pairs: &[(&str, String)]) -> Fs {
+    pub(super) fn from_pairs(lang: Locale, pairs: &[(&str, String)]) -> Fs {
         let mut f = FormState::new(lang);
         for (k, v) in pairs {
             f.values.insert((*k).to_string(), v.clone());
         }
         Fs(f)
     }
-    fn fail(self, e: AppError) -> Result<Fs, AppError> {
+    pub(super) fn fail(self, e: AppError) -> Result<Fs, AppError> {
         self.0.fail(e).map(Fs)
     }
     fn invalid(mut self, e: FieldErrors) -> Fs {
@@ -168,11 +168,11 @@ impl Fs {
         let key = format!("error-{code}");
         if i18n::has(self.lang, &key) { i18n::t(self.lang, &key) } else { code.to_string() }
     }
-    fn err(&self, name: &str) -> String {
+    pub(super) fn err(&self, name: &str) -> String {
         self.errors.for_field(name).map(|c| self.message(c)).unwrap_or_default()
     }
     /// The form's general message and the messages of fields it does not show.
-    fn others(&self, shown: &[&str]) -> Vec<String> {
+    pub(super) fn others(&self, shown: &[&str]) -> Vec<String> {
         let mut out: Vec<String> = self.general.iter().cloned().collect();
         for e in &self.errors.0 {
             if !shown.contains(&e.field.as_str()) {
@@ -187,7 +187,7 @@ impl Fs {
 }
 
 /// A rule type from its snake_case text (through serde); an unknown value is a message under the field.
-fn parse_as<T: DeserializeOwned>(e: &mut FieldErrors, field: &str, v: Value) -> Option<T> {
+pub(super) fn parse_as<T: DeserializeOwned>(e: &mut FieldErrors, field: &str, v: Value) -> Option<T> {
     match serde_json::from_value(v) {
         Ok(x) => Some(x),
         Err(_) => {
@@ -197,7 +197,7 @@ fn parse_as<T: DeserializeOwned>(e: &mut FieldErrors, field: &str, v: Value) -> 
     }
 }
 
-fn required_enum<T: DeserializeOwned>(e: &mut FieldErrors, field: &str, s: &str) -> Option<T> {
+pub(super) fn required_enum<T: DeserializeOwned>(e: &mut FieldErrors, field: &str, s: &str) -> Option<T> {
     if s.trim().is_empty() {
         e.add(field, "required");
         return None;
@@ -205,7 +205,7 @@ fn required_enum<T: DeserializeOwned>(e: &mut FieldErrors, field: &str, s: &str)
     parse_as(e, field, Value::String(s.trim().to_string()))
 }
 
-fn optional_date(e: &mut FieldErrors, field: &str, s: &str) -> Option<NaiveDate> {
+pub(super) fn optional_date(e: &mut FieldErrors, field: &str, s: &str) -> Option<NaiveDate> {
     let s = s.trim();
     if s.is_empty() {
         return None;
@@ -217,7 +217,7 @@ fn optional_date(e: &mut FieldErrors, field: &str, s: &str) -> Option<NaiveDate>
     d
 }
 
-fn required_date(e: &mut FieldErrors, field: &str, s: &str) -> Option<NaiveDate> {
+pub(super) fn required_date(e: &mut FieldErrors, field: &str, s: &str) -> Option<NaiveDate> {
     if s.trim().is_empty() {
         e.add(field, "required");
         return None;
@@ -270,7 +270,7 @@ fn inst_names(list: &[institution::Model]) -> HashMap<i64, String> {
 }
 
 /// People of the consortium who can join a project, as (id, name).
-async fn people_choices(ctx: &Ctx, cid: i64, lang: Locale) -> Result<Vec<(i64, String)>, AppError> {
+pub(super) async fn people_choices(ctx: &Ctx, cid: i64, lang: Locale) -> Result<Vec<(i64, String)>, AppError> {
     let f = medist_db::org::PeopleFilter { consortium_id: Some(cid), ..Default::default() };
     let people = medist_db::org::list_people(&ctx.st.db, &f, Page::new(Some(1), Some(500))).await?;
     let names = inst_names(&institutions(ctx, cid).await?);
