@@ -1034,3 +1034,4 @@ authors-level-ambiguous = Same name as others
 authors-confirm = Confirm
 authors-reject = Not this person
 authors-none = No authors to confirm.
+disclosure-history = History

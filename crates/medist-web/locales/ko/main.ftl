@@ -1019,3 +1019,4 @@ authors-level-ambiguous = 동명이인 있음
 authors-confirm = 본인 확인
 authors-reject = 아님
 authors-none = 확인할 저자가 없습니다.
+disclosure-history = 처리 이력
