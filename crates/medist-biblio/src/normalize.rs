@@ -604,32 +604,35 @@ fn person_readings(p: &PersonNames) -> Vec<Reading> {
     out
 }
 
-/// The key of a family name under which every spelling [`name_match`] may accept as the same family agrees: the
-/// Hangul surname of the romanization table (이 for Lee, Yi, Rhee), otherwise a loose romanized key. Two names
-/// whose families have different keys never match, so a caller can look only at the people who share a key.
-fn family_bucket(family: &str) -> String {
+/// The keys of a family name: every spelling [`name_match`] may accept as the same family shares at least one
+/// of them — the Hangul surname of the romanization table (이 for Lee, Yi, Rhee) and a loose romanized key. Two
+/// names whose families share no key never match, so a caller can compare only the people who share a key.
+fn family_buckets(family: &str, out: &mut Vec<String>) {
     let strip: String = family.chars().filter(|c| !c.is_whitespace()).collect();
     if is_hangul(&strip) {
         if SURNAMES.iter().any(|(k, _)| *k == strip) {
-            return strip;
+            out.push(strip.clone());
         }
-        return loose_key(&strip.chars().map(romanize_syllable).collect::<String>());
+        out.push(loose_key(&strip.chars().map(romanize_syllable).collect::<String>()));
+        return;
     }
     let l = latin_key(family);
-    match SURNAMES.iter().find(|(_, r)| r.contains(&l.as_str())) {
-        Some((k, _)) => (*k).to_string(),
-        None => loose_key(&l),
+    if let Some((k, _)) = SURNAMES.iter().find(|(_, r)| r.contains(&l.as_str())) {
+        out.push((*k).to_string());
     }
+    out.push(loose_key(&l));
+    // The folded spelling itself: names in other scripts have no loose romanized key.
+    out.push(l);
 }
 
 /// The family-name keys of an author (each way its name may be read); see [`person_buckets`].
 pub fn author_buckets(author: &Author) -> Vec<String> {
     let given = author.given.as_deref().or(author.initials.as_deref());
-    let mut out: Vec<String> = readings_of(author.family.as_deref(), given, author.literal.as_deref())
-        .iter()
-        .map(|(f, _, _)| family_bucket(f))
-        .filter(|k| !k.is_empty())
-        .collect();
+    let mut out: Vec<String> = Vec::new();
+    for (f, _, _) in readings_of(author.family.as_deref(), given, author.literal.as_deref()) {
+        family_buckets(&f, &mut out);
+    }
+    out.retain(|k| !k.is_empty());
     out.sort();
     out.dedup();
     out
@@ -637,8 +640,11 @@ pub fn author_buckets(author: &Author) -> Vec<String> {
 
 /// The family-name keys of a person: an author can match the person only if they share one.
 pub fn person_buckets(person: &PersonNames) -> Vec<String> {
-    let mut out: Vec<String> =
-        person_readings(person).iter().map(|(f, _, _)| family_bucket(f)).filter(|k| !k.is_empty()).collect();
+    let mut out: Vec<String> = Vec::new();
+    for (f, _, _) in person_readings(person) {
+        family_buckets(&f, &mut out);
+    }
+    out.retain(|k| !k.is_empty());
     out.sort();
     out.dedup();
     out

@@ -190,6 +190,26 @@ proptest! {
         let _ = name_match(&author, &PersonNames::new(&b, &a));
         let _ = name_match(&Author::person(&a, &b), &PersonNames::new(&a, &b));
         let _ = medist_biblio::latex::latex_to_unicode(&a);
+        // The family-name keys never miss a pair that matches: a match implies a shared key.
+        let (x, p) = (Author::literal(&a), PersonNames::new(&b, &a));
+        if name_match(&x, &p) > medist_biblio::Match::No {
+            let pk = medist_biblio::person_buckets(&p);
+            prop_assert!(medist_biblio::author_buckets(&x).iter().any(|k| pk.contains(k)), "{a:?} / {b:?}");
+        }
+    }
+
+    #[test]
+    fn sci_list_rows_never_panic(
+        issn in "[0-9xX -]{0,12}|\\PC{0,12}",
+        edition in "(SCIE|SSCI|ESCI|A&HCI|sci-e|\\PC{0,10})(;(SCIE|ESCI))?",
+        year in proptest::option::of(-5000i32..5000),
+    ) {
+        let _ = medist_biblio::sci::normalize_issn(&issn);
+        if let Ok(e) = medist_biblio::sci::journal_entry("J", &issn, "", &edition, year) {
+            prop_assert!(e.issn.as_deref().is_some_and(|i| medist_biblio::sci::normalize_issn(i).is_ok()));
+            let ix = medist_biblio::sci::SciIndex::new([&e]);
+            prop_assert!(ix.edition(e.issn.as_deref(), None, Some(e.year)).is_some());
+        }
     }
 }
 

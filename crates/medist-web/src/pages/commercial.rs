@@ -79,7 +79,9 @@ fn due(s: &DeadlineStatus) -> Due {
             key: if *late { "deadline-done-late" } else { "deadline-done" },
             days: None,
         },
-        DeadlineStatus::OnTrack { days_left } => Due { class: "muted", key: "deadline-on-track", days: Some(*days_left) },
+        DeadlineStatus::OnTrack { days_left } => {
+            Due { class: "muted", key: "deadline-on-track", days: Some(*days_left) }
+        }
         DeadlineStatus::AtRisk { days_left } => Due { class: "warn", key: "deadline-at-risk", days: Some(*days_left) },
         DeadlineStatus::Overdue { days_overdue } => {
             Due { class: "bad", key: "deadline-overdue", days: Some(*days_overdue) }
