@@ -47,6 +47,20 @@ pub async fn annual(
     year: i32,
     now: DateTime<Utc>,
 ) -> AppResult<AnnualReport> {
+    annual_for(db, caller, consortium_id, year, now, None).await
+}
+
+/// The report narrowed to one participating institution (the dashboard's filter): the KPIs count only the
+/// records of that institution (its courses, projects it takes part in, patents it owns, …) and the budget
+/// shows only its lines. The ministries' report is [`annual`], for the whole consortium.
+pub async fn annual_for(
+    db: &Db,
+    caller: &Caller,
+    consortium_id: i64,
+    year: i32,
+    now: DateTime<Utc>,
+    institution: Option<i64>,
+) -> AppResult<AnnualReport> {
     let c = medist_db::org::get_consortium(db, consortium_id).await?;
     caller.require(Action::Read, Resource::Budget { consortium_id, institution_id: None })?;
     let period = FundedPeriod::new(c.period_start_year, c.period_end_year);
@@ -60,6 +74,19 @@ pub async fn annual(
     let institutions = medist_db::org::list_institutions(db, Some(consortium_id), false).await?;
     let inst_name: BTreeMap<i64, Text> =
         institutions.iter().map(|i| (i.id, Text::new(i.name_ko.clone(), i.name_en.clone()))).collect();
+    // The institution's code, as the KPI records name institutions.
+    let only: Option<String> = match institution {
+        Some(id) => Some(
+            institutions
+                .iter()
+                .find(|i| i.id == id)
+                .map(|i| i.code.clone())
+                .ok_or_else(|| AppError::bad_request("unknown-institution", format!("institution {id}")))?,
+        ),
+        None => None,
+    };
+    let counts_here =
+        |c: &medist_performance::Counted| only.as_ref().is_none_or(|code| c.institutions.iter().any(|x| x == code));
 
     let mut sections: BTreeMap<Category, Section> =
         Category::ALL.into_iter().map(|cat| (cat, Section::new(cat))).collect();
@@ -68,7 +95,17 @@ pub async fn annual(
     for k in medist_db::kpi::list(db, consortium_id).await? {
         let r = medist_db::kpi::evaluate_kpi(db, k).await?;
         let entity = medist_performance::parse(&r.kpi.rule_text).map(|x| x.entity).unwrap_or_default();
-        let by: BTreeMap<i32, i64> = r.value.as_ref().map(|v| v.by_year.clone()).unwrap_or_default();
+        let by: BTreeMap<i32, i64> = match (&r.value, &only) {
+            (Some(v), None) => v.by_year.clone(),
+            (Some(v), Some(_)) => {
+                let mut m = BTreeMap::new();
+                for c in v.counted.iter().filter(|c| counts_here(c)) {
+                    *m.entry(c.year).or_insert(0) += 1;
+                }
+                m
+            }
+            (None, _) => BTreeMap::new(),
+        };
         let line = KpiLine {
             code: r.kpi.code.clone(),
             name: Text::new(r.kpi.name_ko.clone(), r.kpi.name_en.clone()),
@@ -91,7 +128,7 @@ pub async fn annual(
             counted_ids
                 .entry(entity)
                 .or_default()
-                .extend(v.counted.iter().filter(|c| c.year <= year).map(|c| (c.record_id, c.year)));
+                .extend(v.counted.iter().filter(|c| c.year <= year && counts_here(c)).map(|c| (c.record_id, c.year)));
         }
         if let Some(s) = sections.get_mut(&category_of(&r.kpi.code)) {
             s.kpis.push(line);
@@ -194,7 +231,7 @@ pub async fn annual(
     // Budget execution of the year's lines.
     let (lines, _) = medist_db::funding::load_ledger(&db.conn, consortium_id).await?;
     let mut budget = Vec::new();
-    for l in lines.iter().filter(|l| l.year == year) {
+    for l in lines.iter().filter(|l| l.year == year && institution.is_none_or(|i| i == l.institution_id)) {
         let d = medist_db::funding::line_detail(db, l.id).await?;
         sample |= l.is_sample;
         budget.push(BudgetLine {

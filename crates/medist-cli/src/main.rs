@@ -168,6 +168,9 @@ enum ReportCmd {
         out: Option<PathBuf>,
         #[arg(long)]
         consortium: Option<i64>,
+        /// Only this participating institution's records and budget lines (an institution id).
+        #[arg(long)]
+        institution: Option<i64>,
     },
 }
 
@@ -881,7 +884,7 @@ async fn run(cli: Cli, cfg: config::Config) -> Result<()> {
             let mail = cfg.mail().map_err(|e| anyhow::anyhow!(e))?;
             research::notify(&open(&cfg).await?, &caller, cmd, mail).await?
         }
-        Command::Report(ReportCmd::Annual { year, format, lang, out, consortium }) => {
+        Command::Report(ReportCmd::Annual { year, format, lang, out, consortium, institution }) => {
             let db = open(&cfg).await?;
             let cid = default_consortium(&db, consortium).await?;
             let fmt = medist_app::report::ReportFormat::parse(&format).map_err(explain)?;
@@ -890,7 +893,9 @@ async fn run(cli: Cli, cfg: config::Config) -> Result<()> {
                 "en" => medist_report::Lang::En,
                 other => bail!("unknown language '{other}': use ko or en"),
             };
-            let r = medist_app::report::annual(&db, &caller, cid, year, chrono::Utc::now()).await.map_err(explain)?;
+            let r = medist_app::report::annual_for(&db, &caller, cid, year, chrono::Utc::now(), institution)
+                .await
+                .map_err(explain)?;
             let bytes = medist_app::report::render(&r, fmt, lang).map_err(explain)?;
             let path = out.unwrap_or_else(|| {
                 PathBuf::from(format!("medist-annual-report-{year}-{}.{}", lang.code(), fmt.extension()))

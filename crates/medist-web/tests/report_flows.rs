@@ -70,6 +70,39 @@ async fn the_dashboard_shows_kpi_cards_and_svg_charts_for_the_chosen_year() {
 }
 
 #[tokio::test]
+async fn the_dashboard_narrows_kpis_and_budget_to_one_institution() {
+    let app = TestApp::new().await;
+    let s = app.session("office@miracle.example").await;
+    let caller = medist_app::Caller::cli();
+    let now = chrono::Utc::now();
+    let whole = medist_app::report::annual(&app.db, &caller, app.consortium_id, 2026, now).await.unwrap();
+    let value = |r: &medist_report::AnnualReport, code: &str| {
+        r.kpis().find(|(_, k)| k.code == code).map(|(_, k)| k.cumulative).unwrap()
+    };
+    let mut budget_parts = 0;
+    let mut projects_parts = 0;
+    for (short, id) in &app.inst {
+        let one =
+            medist_app::report::annual_for(&app.db, &caller, app.consortium_id, 2026, now, Some(*id)).await.unwrap();
+        assert!(value(&one, "projects") <= value(&whole, "projects"), "{short}");
+        assert!(one.budget.iter().all(|b| whole.budget.contains(b)), "{short}: only its own lines");
+        budget_parts += one.budget.len();
+        projects_parts += value(&one, "projects");
+    }
+    assert_eq!(budget_parts, whole.budget.len(), "every line belongs to exactly one institution");
+    assert!(projects_parts >= value(&whole, "projects"), "every project has members from at least one institution");
+    let gist = app.inst["GIST"];
+    let r = app.get(&format!("/dashboard?year=2026&institution={gist}"), Some(&s)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains(&format!("<option value=\"{gist}\" selected>")), "the filter is kept");
+    assert!(r.body.contains("부처 보고서는 언제나 컨소시엄 전체입니다"));
+    let all = app.get("/dashboard?year=2026&institution=", Some(&s)).await;
+    assert_eq!(all.status, StatusCode::OK, "an empty choice is the whole consortium");
+    let bad = app.get("/dashboard?year=2026&institution=999999", Some(&s)).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
 async fn the_annual_report_pdf_carries_the_live_figures_in_korean() {
     let app = TestApp::new().await;
     let s = app.session("office@miracle.example").await;

@@ -1035,3 +1035,5 @@ authors-confirm = Confirm
 authors-reject = Not this person
 authors-none = No authors to confirm.
 disclosure-history = History
+dashboard-all-institutions = Whole consortium
+dashboard-institution-note = With an institution chosen, the KPIs count only its records (courses it offers, projects it takes part in, patents it owns …) and the budget only its lines. The ministries' report always covers the whole consortium.

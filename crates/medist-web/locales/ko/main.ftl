@@ -1020,3 +1020,5 @@ authors-confirm = 본인 확인
 authors-reject = 아님
 authors-none = 확인할 저자가 없습니다.
 disclosure-history = 처리 이력
+dashboard-all-institutions = 컨소시엄 전체
+dashboard-institution-note = 기관을 고르면 성과지표는 그 기관의 기록(개설 교과목, 참여 과제, 소유 특허 등)만, 사업비는 그 기관의 예산만 셉니다. 부처 보고서는 언제나 컨소시엄 전체입니다.

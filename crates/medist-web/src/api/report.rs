@@ -22,6 +22,9 @@ pub struct ReportQuery {
     format: Option<String>,
     /// `ko` (default) or `en`.
     lang: Option<String>,
+    /// Narrow the KPIs and the budget to one participating institution (id); the ministries' report is
+    /// for the whole consortium, without it.
+    institution: Option<i64>,
 }
 
 /// The annual performance report of a year (XLSX with a sheet per outcome category, PDF with charts and an
@@ -39,7 +42,7 @@ pub async fn annual(
         Some("en") => medist_report::Lang::En,
         _ => medist_report::Lang::Ko,
     };
-    let r = app::annual(&st.db, &c, id, q.year, chrono::Utc::now()).await?;
+    let r = app::annual_for(&st.db, &c, id, q.year, chrono::Utc::now(), q.institution).await?;
     let bytes = tokio::task::spawn_blocking(move || app::render(&r, format, lang))
         .await
         .map_err(|e| ApiError(medist_app::AppError::Internal(e.to_string())))??;

@@ -28,6 +28,17 @@ pub fn routes() -> Router<AppState> {
 struct YearQuery {
     year: Option<i32>,
     format: Option<String>,
+    /// The dashboard's institution filter (an institution id; empty for the whole consortium).
+    #[serde(default, deserialize_with = "empty_as_none")]
+    institution: Option<i64>,
+}
+
+fn empty_as_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    let s: Option<String> = Option::deserialize(d)?;
+    match s.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => v.parse().map(Some).map_err(serde::de::Error::custom),
+    }
 }
 
 fn lang_of(ctx: &Ctx) -> Lang {
@@ -38,12 +49,20 @@ fn lang_of(ctx: &Ctx) -> Lang {
 }
 
 async fn report_for(ctx: &Ctx, year: Option<i32>) -> Result<AnnualReport, AppError> {
+    report_for_institution(ctx, year, None).await
+}
+
+async fn report_for_institution(
+    ctx: &Ctx,
+    year: Option<i32>,
+    institution: Option<i64>,
+) -> Result<AnnualReport, AppError> {
     let caller = ctx.caller()?;
     let cid = super::consortium_of(ctx, &caller).await?;
     let c = medist_db::org::get_consortium(&ctx.st.db, cid).await?;
     let now = chrono::Utc::now();
     let this_year = chrono::Datelike::year(&now).clamp(c.period_start_year, c.period_end_year);
-    app::annual(&ctx.st.db, &caller, cid, year.unwrap_or(this_year), now).await
+    app::annual_for(&ctx.st.db, &caller, cid, year.unwrap_or(this_year), now, institution).await
 }
 
 struct Card {
@@ -66,11 +85,26 @@ struct DashboardPage {
     charts: Vec<(String, String)>,
     budget_total: String,
     sample: bool,
+    institutions: Vec<(i64, String)>,
+    institution: Option<i64>,
+}
+
+impl DashboardPage {
+    fn is_chosen(&self, id: &i64) -> bool {
+        self.institution == Some(*id)
+    }
 }
 
 async fn dashboard(ctx: Ctx, Query(q): Query<YearQuery>) -> PageResult {
-    let r = report_for(&ctx, q.year).await?;
+    let r = report_for_institution(&ctx, q.year, q.institution).await?;
     let lang = lang_of(&ctx);
+    let caller = ctx.caller()?;
+    let cid = super::consortium_of(&ctx, &caller).await?;
+    let institutions = medist_db::org::list_institutions(&ctx.st.db, Some(cid), false)
+        .await?
+        .into_iter()
+        .map(|i| (i.id, if lang == Lang::Ko { i.name_ko } else { i.name_en }))
+        .collect();
     let cards = r
         .kpis()
         .map(|(_, k)| {
@@ -95,6 +129,8 @@ async fn dashboard(ctx: Ctx, Query(q): Query<YearQuery>) -> PageResult {
         charts,
         budget_total: r.total_budget_krw.map(|k| medist_core::locale::format_krw(k, ctx.lang)).unwrap_or_default(),
         sample: r.sample_data,
+        institutions,
+        institution: q.institution,
         l,
     }))
 }
