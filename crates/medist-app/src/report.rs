@@ -246,8 +246,67 @@ pub async fn annual_for(
         });
     }
 
-    // The pipeline: needs → selected → projects by stage.
+    // Technology transfers and startups up to the report year: the commercialization sheet's evidence.
+    let transfers = medist_db::commercial::list_transfers(db, consortium_id).await?;
+    let startups = medist_db::commercial::list_startups(db, consortium_id).await?;
+    {
+        let mut t = EvidenceTable::new(
+            "transfers",
+            Text::new("기술이전", "Technology transfers"),
+            vec![
+                Column::new("contract_date", "계약일", "Contract date"),
+                Column::new("licensee", "실시권자", "Licensee"),
+                Column::new("technology", "이전 기술", "Technology"),
+                Column::new("kind", "계약 형태", "Kind"),
+                Column::new("upfront", "선급 기술료", "Upfront fee"),
+                Column::new("total", "누적 기술료", "Income to date"),
+            ],
+        );
+        for x in transfers.iter().filter(|x| chrono::Datelike::year(&x.row.contract_date) <= year) {
+            sample |= x.row.is_sample;
+            t.rows.push(vec![
+                Cell::Date(x.row.contract_date),
+                Cell::text(x.row.licensee.clone()),
+                Cell::text(x.row.title.clone()),
+                Cell::label(x.transfer.kind.label_ko(), x.row.kind.replace('_', " ")),
+                Cell::Krw(x.row.upfront_fee_krw),
+                Cell::Krw(x.row.total_krw),
+            ]);
+        }
+        let mut st = EvidenceTable::new(
+            "startups",
+            Text::new("창업", "Startups"),
+            vec![
+                Column::new("founded_on", "설립일", "Founded"),
+                Column::new("name", "회사명", "Company"),
+                Column::new("region", "소재지", "Region"),
+                Column::new("in_region", "광주·전남", "Gwangju–Jeonnam"),
+                Column::new("investment", "투자 유치액", "Investment"),
+            ],
+        );
+        for x in startups.iter().filter(|x| chrono::Datelike::year(&x.row.founded_on) <= year) {
+            sample |= x.row.is_sample;
+            let here = x.region_group == "gwangju_jeonnam";
+            st.rows.push(vec![
+                Cell::Date(x.row.founded_on),
+                Cell::Label(Text::new(
+                    x.row.name.clone(),
+                    if x.row.name_en.is_empty() { x.row.name.clone() } else { x.row.name_en.clone() },
+                )),
+                Cell::text(x.row.region.clone()),
+                Cell::label(if here { "예" } else { "아니오" }, if here { "yes" } else { "no" }),
+                Cell::Krw(x.row.total_investment_krw),
+            ]);
+        }
+        if let Some(s) = sections.get_mut(&Category::Commercialization) {
+            s.evidence.push(t);
+            s.evidence.push(st);
+        }
+    }
+
+    // The pipeline: needs → selected → projects by stage → inventions → patents → transfers and startups.
     let needs = medist_db::research::need_counts(db, consortium_id).await?;
+    let patent_years = medist_db::patents::counts(db, consortium_id).await?;
     let stage_counts = medist_db::research::project_counts(db, consortium_id).await?;
     let n = |k: &str| needs.get(k).copied().unwrap_or(0) as i64;
     let s = |k: &str| stage_counts.get(k).copied().unwrap_or(0) as i64;
@@ -279,8 +338,37 @@ pub async fn annual_for(
         },
         PipelineStage {
             key: "commercialization".into(),
-            label: Text::new("사업화", "Commercialization"),
+            label: Text::new("사업화 단계 과제", "Projects in commercialization"),
             count: s("stage:commercialization"),
+        },
+        PipelineStage {
+            key: "inventions".into(),
+            label: Text::new("발명신고", "Invention disclosures"),
+            count: medist_db::commercial::list_disclosures(db, consortium_id, now.date_naive())
+                .await?
+                .iter()
+                .filter(|d| chrono::Datelike::year(&d.row.received_on) <= year)
+                .count() as i64,
+        },
+        PipelineStage {
+            key: "applications".into(),
+            label: Text::new("특허 출원", "Patent applications"),
+            count: patent_years.iter().filter(|c| c.year <= year).map(|c| c.filed as i64).sum(),
+        },
+        PipelineStage {
+            key: "registrations".into(),
+            label: Text::new("특허 등록", "Patent registrations"),
+            count: patent_years.iter().filter(|c| c.year <= year).map(|c| c.registered as i64).sum(),
+        },
+        PipelineStage {
+            key: "transfers".into(),
+            label: Text::new("기술이전", "Technology transfers"),
+            count: transfers.iter().filter(|x| chrono::Datelike::year(&x.row.contract_date) <= year).count() as i64,
+        },
+        PipelineStage {
+            key: "startups".into(),
+            label: Text::new("창업", "Startups"),
+            count: startups.iter().filter(|x| chrono::Datelike::year(&x.row.founded_on) <= year).count() as i64,
         },
     ];
 

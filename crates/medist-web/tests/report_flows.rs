@@ -34,6 +34,11 @@ async fn the_annual_report_xlsx_and_csv_match_the_live_kpis() {
     let numbers: Vec<f64> = row.iter().filter_map(|d| d.as_f64()).collect();
     assert!(numbers.contains(&80.0), "target 80: {row:?}");
     assert!(numbers.contains(&(live as f64)), "value {live} in {row:?}");
+    // The commercialization sheet lists the transfers and the startup, with the amounts in won.
+    let sheet = wb.worksheet_range("Commercialization").unwrap();
+    let text: Vec<String> = sheet.rows().flat_map(|r| r.iter().map(|d| d.to_string())).collect();
+    assert!(text.iter().any(|t| t.contains("(주)미라클진단 (샘플)")), "{text:?}");
+    assert!(sheet.rows().any(|row| row.iter().any(|d| d.as_f64() == Some(62_500_000.0))), "upfront + royalty");
     // The budget sheet holds the year's lines in won.
     let sheet = wb.worksheet_range("Budget").unwrap();
     assert!(sheet.rows().any(|row| row.iter().any(|d| d.as_f64().is_some_and(|v| v >= 1_000_000.0))));
