@@ -142,6 +142,14 @@ pub async fn records(db: &Db, consortium_id: i64, entity: &str) -> Result<Vec<Re
             let ids: Vec<i64> = pubs.iter().map(|p| p.id).collect();
             let sci = crate::sci::index(db, consortium_id).await?;
             let mut matched: std::collections::BTreeSet<i64> = std::collections::BTreeSet::new();
+            // A paper's institutions: those of its authors linked to people of the consortium.
+            let person_inst: BTreeMap<i64, i64> = crate::entities::person::Entity::find()
+                .all(&db.conn)
+                .await?
+                .into_iter()
+                .map(|p| (p.id, p.institution_id))
+                .collect();
+            let mut pub_insts: BTreeMap<i64, std::collections::BTreeSet<String>> = BTreeMap::new();
             for chunk in ids.chunks(10_000) {
                 for a in publication_author::Entity::find()
                     .filter(publication_author::Column::PublicationId.is_in(chunk.to_vec()))
@@ -150,6 +158,9 @@ pub async fn records(db: &Db, consortium_id: i64, entity: &str) -> Result<Vec<Re
                     .await?
                 {
                     matched.insert(a.publication_id);
+                    if let Some(code) = a.person_id.and_then(|p| person_inst.get(&p)).and_then(|i| codes.get(i)) {
+                        pub_insts.entry(a.publication_id).or_default().insert(code.clone());
+                    }
                 }
             }
             pubs.into_iter()
@@ -173,7 +184,12 @@ pub async fn records(db: &Db, consortium_id: i64, entity: &str) -> Result<Vec<Re
                             ("sci_level", Value::Bool(sci.is_sci_level(p.issn.as_deref(), p.eissn.as_deref(), p.year))),
                             ("grant_acknowledged", Value::Bool(!p.funding.trim().is_empty())),
                             ("consortium_author", Value::Bool(matched.contains(&p.id))),
-                            ("institutions", Value::TextList(vec![])),
+                            (
+                                "institutions",
+                                Value::TextList(
+                                    pub_insts.remove(&p.id).map(|s| s.into_iter().collect()).unwrap_or_default(),
+                                ),
+                            ),
                         ],
                     )
                 })

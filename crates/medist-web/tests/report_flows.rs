@@ -86,6 +86,7 @@ async fn the_dashboard_narrows_kpis_and_budget_to_one_institution() {
     };
     let mut budget_parts = 0;
     let mut projects_parts = 0;
+    let mut sci_parts = 0;
     for (short, id) in &app.inst {
         let one =
             medist_app::report::annual_for(&app.db, &caller, app.consortium_id, 2026, now, Some(*id)).await.unwrap();
@@ -93,7 +94,10 @@ async fn the_dashboard_narrows_kpis_and_budget_to_one_institution() {
         assert!(one.budget.iter().all(|b| whole.budget.contains(b)), "{short}: only its own lines");
         budget_parts += one.budget.len();
         projects_parts += value(&one, "projects");
+        sci_parts += value(&one, "sci_papers");
     }
+    assert!(value(&whole, "sci_papers") > 0);
+    assert!(sci_parts >= value(&whole, "sci_papers"), "a paper counts for each institution of its authors");
     assert_eq!(budget_parts, whole.budget.len(), "every line belongs to exactly one institution");
     assert!(projects_parts >= value(&whole, "projects"), "every project has members from at least one institution");
     let gist = app.inst["GIST"];
