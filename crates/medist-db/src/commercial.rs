@@ -110,6 +110,17 @@ async fn check_links<C: ConnectionTrait>(
     if e.is_empty() { Ok(()) } else { Err(StoreError::Invalid(e)) }
 }
 
+/// The rules' errors after appending one item to `list` (now `len` long): the new item's fields are named by
+/// their own names (`amount_krw`, not `royalties[3].amount_krw`), as the form and the API body name them.
+fn last_item_errors(errors: Vec<medist_ip::IpError>, list: &str, len: usize) -> StoreError {
+    let prefix = format!("{list}[{}].", len - 1);
+    let mut out = medist_core::FieldErrors::new();
+    for x in errors {
+        out.add(x.field.strip_prefix(&prefix).unwrap_or(&x.field), &x.reason.to_string());
+    }
+    StoreError::Invalid(out)
+}
+
 fn indexed(field: &str, ids: &[i64]) -> Vec<(String, i64)> {
     ids.iter().enumerate().map(|(i, id)| (format!("{field}[{i}]"), *id)).collect()
 }
@@ -373,16 +384,7 @@ pub async fn add_royalty(
         .ok_or_else(|| StoreError::not_found("technology transfer", id))?;
     let mut t: TechnologyTransfer = parse_doc("tech_transfer", id, &row.document)?;
     t.royalties.push(payment);
-    t.validate().map_err(|e| {
-        // Name the new payment by its own fields, not by its index in the list.
-        let n = t.royalties.len() - 1;
-        let mut out = medist_core::FieldErrors::new();
-        for x in e {
-            let field = x.field.replace(&format!("royalties[{n}]."), "");
-            out.add(&field, &x.reason.to_string());
-        }
-        StoreError::Invalid(out)
-    })?;
+    t.validate().map_err(|e| last_item_errors(e, "royalties", t.royalties.len()))?;
     let mut a: tech_transfer::ActiveModel = row.into();
     a.total_krw = Set(t.total_krw());
     a.document = Set(doc(&t));
@@ -480,14 +482,7 @@ pub async fn add_round(db: &Db, who: &Who, id: i64, round: InvestmentRound) -> R
     let row = startup::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| StoreError::not_found("startup", id))?;
     let mut s: Startup = parse_doc("startup", id, &row.document)?;
     s.rounds.push(round.clone());
-    s.validate().map_err(|e| {
-        let n = s.rounds.len() - 1;
-        let mut out = medist_core::FieldErrors::new();
-        for x in e {
-            out.add(&x.field.replace(&format!("rounds[{n}]."), ""), &x.reason.to_string());
-        }
-        StoreError::Invalid(out)
-    })?;
+    s.validate().map_err(|e| last_item_errors(e, "rounds", s.rounds.len()))?;
     let mut a: startup::ActiveModel = row.into();
     a.total_investment_krw = Set(s.total_investment_krw());
     a.document = Set(doc(&s));

@@ -247,22 +247,14 @@ fn krw(e: &mut FieldErrors, field: &str, s: &str, required: bool) -> Option<i64>
     }
 }
 
-fn opt_id(f: &Fields, k: &str) -> Vec<i64> {
-    f.ids(k)
-}
-
 /// Recording and deciding is for the commercialization staff and the program office: checked before the form.
 fn staff(caller: &Caller, consortium_id: i64) -> Result<(), AppError> {
     caller.require(Action::Update, Resource::Commercialization { consortium_id, inventor: false })
 }
 
-async fn consortium(ctx: &Ctx, caller: &Caller) -> Result<i64, AppError> {
-    super::consortium_of(ctx, caller).await
-}
-
 async fn disclose(ctx: Ctx, Form(v): Form<Vec<(String, String)>>) -> PageResult {
     let caller = ctx.caller()?;
-    let cid = consortium(&ctx, &caller).await?;
+    let cid = super::consortium_of(&ctx, &caller).await?;
     caller.require(Action::Create, Resource::Commercialization { consortium_id: cid, inventor: false })?;
     let f = Fields(v);
     let mut e = FieldErrors::new();
@@ -297,7 +289,7 @@ async fn disclose(ctx: Ctx, Form(v): Form<Vec<(String, String)>>) -> PageResult 
                 title_en: f.get("title_en"),
                 inventors,
                 received_on,
-                project_ids: opt_id(&f, "project_id"),
+                project_ids: f.ids("project_id"),
                 public_disclosures,
                 is_sample: false,
             };
@@ -313,7 +305,7 @@ async fn disclose(ctx: Ctx, Form(v): Form<Vec<(String, String)>>) -> PageResult 
 
 async fn transfer_add(ctx: Ctx, Form(v): Form<Vec<(String, String)>>) -> PageResult {
     let caller = ctx.caller()?;
-    let cid = consortium(&ctx, &caller).await?;
+    let cid = super::consortium_of(&ctx, &caller).await?;
     staff(&caller, cid)?;
     let f = Fields(v);
     let mut e = FieldErrors::new();
@@ -330,8 +322,8 @@ async fn transfer_add(ctx: Ctx, Form(v): Form<Vec<(String, String)>>) -> PageRes
                 contract_date,
                 upfront_fee_krw,
                 royalties: vec![],
-                patent_family_ids: opt_id(&f, "patent_family_id"),
-                project_ids: opt_id(&f, "project_id"),
+                patent_family_ids: f.ids("patent_family_id"),
+                project_ids: f.ids("project_id"),
                 licensor_institution_ids: vec![],
             };
             app::create_transfer(&ctx.st.db, &caller, cid, &t).await.map(|_| ())
@@ -346,14 +338,14 @@ async fn transfer_add(ctx: Ctx, Form(v): Form<Vec<(String, String)>>) -> PageRes
 
 async fn startup_add(ctx: Ctx, Form(v): Form<Vec<(String, String)>>) -> PageResult {
     let caller = ctx.caller()?;
-    let cid = consortium(&ctx, &caller).await?;
+    let cid = super::consortium_of(&ctx, &caller).await?;
     staff(&caller, cid)?;
     let f = Fields(v);
     let mut e = FieldErrors::new();
     let founded_on = required_date(&mut e, "founded_on", &f.get("founded_on"));
     let region: Option<Region> = required_enum(&mut e, "region", &f.get("region"));
-    let mut founders = opt_id(&f, "founder-0");
-    founders.extend(opt_id(&f, "founder-1"));
+    let mut founders = f.ids("founder-0");
+    founders.extend(f.ids("founder-1"));
     let result = match (founded_on, region) {
         (Some(founded_on), Some(region)) if e.is_empty() => {
             let s = Startup {
@@ -363,8 +355,8 @@ async fn startup_add(ctx: Ctx, Form(v): Form<Vec<(String, String)>>) -> PageResu
                 founded_on,
                 region,
                 founder_person_ids: founders,
-                patent_family_ids: opt_id(&f, "patent_family_id"),
-                project_ids: opt_id(&f, "project_id"),
+                patent_family_ids: f.ids("patent_family_id"),
+                project_ids: f.ids("project_id"),
                 rounds: vec![],
             };
             app::create_startup(&ctx.st.db, &caller, cid, &s).await.map(|_| ())

@@ -87,32 +87,49 @@ async fn list_page(ctx: Ctx, Query(q): Query<ListQuery>) -> PageResult {
     list_view(&ctx, q, None).await
 }
 
-/// The upload form: `file`, `format` (auto, bibtex, ris, pubmed) and `dry_run`.
-async fn import(ctx: Ctx, mut form: Multipart) -> PageResult {
-    let caller = ctx.caller()?;
-    let cid = super::consortium_of(&ctx, &caller).await?;
-    caller.require(Action::Create, Resource::Outputs { consortium_id: cid })?;
-    let (mut name, mut bytes, mut format, mut dry_run) = (String::new(), Vec::new(), String::new(), false);
+/// A multipart upload: the `file` field's name and bytes, and the other fields as text (a checkbox present is
+/// `on`). A broken body is a 400 naming the problem.
+struct Upload {
+    name: String,
+    bytes: Vec<u8>,
+    fields: std::collections::HashMap<String, String>,
+}
+
+async fn read_upload(mut form: Multipart, default_name: &str) -> Result<Upload, AppError> {
+    let mut up = Upload { name: default_name.to_string(), bytes: Vec::new(), fields: Default::default() };
     loop {
         let field = match form.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) => return Err(AppError::bad_request("malformed-body", e.body_text()).into()),
+            Err(e) => return Err(AppError::bad_request("malformed-body", e.body_text())),
         };
-        match field.name() {
-            Some("file") => {
-                name = field.file_name().unwrap_or("upload").to_string();
-                bytes =
+        match field.name().map(str::to_string) {
+            Some(n) if n == "file" => {
+                up.name = field.file_name().unwrap_or(default_name).to_string();
+                up.bytes =
                     field.bytes().await.map_err(|e| AppError::bad_request("malformed-body", e.body_text()))?.to_vec();
             }
-            Some("format") => format = field.text().await.unwrap_or_default(),
-            Some("dry_run") => dry_run = true,
-            _ => {}
+            Some(n) => {
+                let v = field.text().await.unwrap_or_default();
+                up.fields.insert(n, v);
+            }
+            None => {}
         }
     }
-    if bytes.is_empty() {
-        return Err(AppError::bad_request("empty-file", "choose a file to import").into());
+    if up.bytes.is_empty() {
+        return Err(AppError::bad_request("empty-file", "choose a file to import"));
     }
+    Ok(up)
+}
+
+/// The upload form: `file`, `format` (auto, bibtex, ris, pubmed) and `dry_run`.
+async fn import(ctx: Ctx, form: Multipart) -> PageResult {
+    let caller = ctx.caller()?;
+    let cid = super::consortium_of(&ctx, &caller).await?;
+    caller.require(Action::Create, Resource::Outputs { consortium_id: cid })?;
+    let Upload { name, bytes, fields } = read_upload(form, "upload").await?;
+    let format = fields.get("format").cloned().unwrap_or_default();
+    let dry_run = fields.contains_key("dry_run");
     let fmt = app::parse_format(Some(&format), &name, &bytes[..bytes.len().min(65536)])?;
     let opts = ImportOptions { dry_run, valid_only: false, source_name: name };
     let report = app::import(&ctx.st.db, &caller, cid, &bytes[..], fmt, &opts, |_| {}).await?;
@@ -212,31 +229,13 @@ async fn sci_page(ctx: Ctx) -> PageResult {
 }
 
 /// The upload form: `file`, `year` (for a file without a year column) and `dry_run`.
-async fn sci_upload(ctx: Ctx, mut form: Multipart) -> PageResult {
+async fn sci_upload(ctx: Ctx, form: Multipart) -> PageResult {
     let caller = ctx.caller()?;
     let cid = super::consortium_of(&ctx, &caller).await?;
     caller.require(Action::Update, Resource::Outputs { consortium_id: cid })?;
-    let (mut name, mut bytes, mut year, mut dry_run) = (String::new(), Vec::new(), String::new(), false);
-    loop {
-        let field = match form.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => return Err(AppError::bad_request("malformed-body", e.body_text()).into()),
-        };
-        match field.name() {
-            Some("file") => {
-                name = field.file_name().unwrap_or("upload.csv").to_string();
-                bytes =
-                    field.bytes().await.map_err(|e| AppError::bad_request("malformed-body", e.body_text()))?.to_vec();
-            }
-            Some("year") => year = field.text().await.unwrap_or_default(),
-            Some("dry_run") => dry_run = true,
-            _ => {}
-        }
-    }
-    if bytes.is_empty() {
-        return Err(AppError::bad_request("empty-file", "choose a file to import").into());
-    }
+    let Upload { name, bytes, fields } = read_upload(form, "upload.csv").await?;
+    let year = fields.get("year").cloned().unwrap_or_default();
+    let dry_run = fields.contains_key("dry_run");
     let year = match year.trim() {
         "" => None,
         y => Some(
