@@ -186,6 +186,24 @@ def main():
         expect("Seojun Park" in body and "People" in body, "the English choice is kept and people search works", body)
         wd.shot("04-people-en.png")
 
+        wd.go(base + "/education/training-tables")
+        body = wd.text()
+        expect("Training tables" in body and "Working in Gwangju–Jeonnam" in body, "the training tables open", body)
+        wd.shot("05-training-tables-en.png")
+
+        roster = os.path.join(work, "roster.csv")
+        with open(roster, "w", encoding="utf-8-sig") as f:
+            f.write("성명,이메일,구분,소속 기관,학위과정,트랙,학적 상태,시작일\n"
+                    "김하늘,haneul@gist.example,박사과정,GIST,joint_phd,면역항암,재학,2026-03-02\n"
+                    "박바다,bada@gist.example,박사과정,MARS,joint_phd,면역항암,재학,2026-03-02\n")
+        wd.go(base + "/education/import")
+        wd.type("#imp-file", roster)
+        wd.click("button.primary")
+        body = wd.text_when(lambda b, u: "Some rows are wrong" in b or "Preview" in b)
+        expect("Some rows are wrong" in body and "unknown institution 'MARS'" in body and "Nothing was saved" in body,
+               "a roster with a bad row is previewed with the row's problem", body)
+        wd.shot("06-import-preview-en.png")
+
         wd.go(base + "/people/99999")
         body = wd.text()
         expect("Not found" in body, "an unknown id shows a translated not-found page", body)

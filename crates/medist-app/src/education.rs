@@ -10,6 +10,7 @@ use medist_education::audit::{AuditContext, AuditReport, audit, render_text, wha
 use medist_education::grades::GradeScales;
 use medist_education::rules::{parse_rules, validate_rules};
 use medist_education::trainee_status::{Milestone, MilestoneKind, Overdue, TraineeStatus, overdue};
+use sea_orm::EntityTrait;
 use serde::Serialize;
 
 use crate::{AppError, AppResult, Caller};
@@ -211,4 +212,86 @@ pub async fn change_status(
         AppError::Invalid(e)
     })?;
     Ok(store::change_status(db, &caller.who, trainee_id, to, reason).await?)
+}
+
+/// One problem of a rule text, with its place.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RuleProblem {
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+/// The result of checking (and, when it is valid and not a dry run, saving) a program's rules.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RulesCheck {
+    pub program_code: String,
+    pub valid: bool,
+    pub saved: bool,
+    /// The named requirements, when the text parses.
+    pub requirements: Vec<String>,
+    pub problems: Vec<RuleProblem>,
+}
+
+/// Checks a program's rule text: it must parse, describe this program and catalog year, and hold together
+/// with the catalog (courses that exist, no circles, enough credit on offer …). Saved when valid and not a dry run.
+pub async fn set_program_rules(
+    db: &Db,
+    caller: &Caller,
+    program_id: i64,
+    text: &str,
+    dry_run: bool,
+) -> AppResult<RulesCheck> {
+    let program = medist_db::entities::degree_program::Entity::find_by_id(program_id)
+        .one(&db.conn)
+        .await
+        .map_err(medist_db::StoreError::from)?
+        .ok_or_else(|| AppError::NotFound { entity: "degree_program", id: program_id.to_string() })?;
+    caller.require(Action::Update, Resource::Catalog { consortium_id: program.consortium_id })?;
+    let mut check = RulesCheck {
+        program_code: program.code.clone(),
+        valid: false,
+        saved: false,
+        requirements: Vec::new(),
+        problems: Vec::new(),
+    };
+    let problem =
+        |at: medist_education::rules::Span, message: String| RuleProblem { line: at.line, column: at.column, message };
+    match parse_rules(text) {
+        Err(e) => check.problems.push(problem(e.at(), e.to_string())),
+        Ok(rules) => {
+            check.requirements = rules.requirements.keys().cloned().collect();
+            if rules.program.name != program.code {
+                check.problems.push(problem(
+                    rules.program.at,
+                    format!(
+                        "{}: the rules describe program `{}`, not `{}`",
+                        rules.program.at, rules.program.name, program.code
+                    ),
+                ));
+            }
+            if rules.program.catalog_year != program.catalog_year {
+                check.problems.push(problem(
+                    rules.program.at,
+                    format!(
+                        "{}: catalog_year {} does not match the program's catalog year {}",
+                        rules.program.at, rules.program.catalog_year, program.catalog_year
+                    ),
+                ));
+            }
+            let (catalog, equivalences) = store::engine_catalog(db, program.consortium_id).await?;
+            if let Err(errs) = validate_rules(&rules, &catalog, &equivalences, &GradeScales::default()) {
+                check.problems.extend(errs.into_iter().map(|e| problem(e.at(), e.to_string())));
+            }
+        }
+    }
+    check.problems.sort_by_key(|p| (p.line, p.column));
+    check.valid = check.problems.is_empty();
+    if check.valid && !dry_run {
+        store::set_rules(db, &caller.who, program_id, text).await?;
+        check.saved = true;
+    }
+    Ok(check)
 }

@@ -6,6 +6,8 @@ pub mod accounts;
 pub mod audit;
 pub mod commercial;
 pub mod education;
+pub mod education_import;
+pub mod education_records;
 pub mod error;
 pub mod funding;
 pub mod kpi;

@@ -2,6 +2,7 @@
 
 mod commercial;
 mod config;
+mod education;
 mod patents;
 mod research;
 
@@ -11,6 +12,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
+use medist_app::education_import::ListKind;
 use medist_app::{AppError, Caller};
 use medist_core::access::{Grant, Role, Scope};
 use medist_core::org::PersonInput;
@@ -85,6 +87,53 @@ enum Command {
     /// Trainees.
     #[command(subcommand)]
     Trainees(TraineesCmd),
+    /// Trainees' milestones, exceptions, development plans, positions, and the training tables.
+    #[command(subcommand)]
+    Progress(education::ProgressCmd),
+    /// Course offerings per term with instructors and seats; with `--add COURSE`, offer a course in a term.
+    Offerings {
+        /// Offer this course (by code).
+        #[arg(long)]
+        add: Option<String>,
+        #[arg(long, requires = "add")]
+        term: Option<String>,
+        #[arg(long, requires = "add")]
+        term_end: Option<chrono::NaiveDate>,
+        #[arg(long, requires = "add")]
+        capacity: Option<i64>,
+        /// Instructor e-mail (repeat for several).
+        #[arg(long = "instructor", requires = "add")]
+        instructors: Vec<String>,
+        #[arg(long)]
+        consortium: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a program's degree-requirement rules from a file and, unless `--check`, save them.
+    ProgramRules {
+        /// The program's code, e.g. joint_phd.
+        program: String,
+        file: PathBuf,
+        #[arg(long)]
+        check: bool,
+        #[arg(long)]
+        consortium: Option<i64>,
+    },
+    /// Export a list as XLSX or CSV (UTF-8 with BOM): trainees, courses, enrollments or training-tables.
+    Export {
+        list: String,
+        /// xlsx or csv
+        #[arg(long, default_value = "xlsx")]
+        format: String,
+        /// English headers (Korean by default).
+        #[arg(long)]
+        english: bool,
+        /// Output file (default: a dated name in the current directory).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        #[arg(long)]
+        consortium: Option<i64>,
+    },
     /// KPIs counted live from the records: all of them, or one with the records it counts.
     Kpi {
         /// A KPI code, e.g. sci_papers; without it, every KPI.
@@ -176,6 +225,32 @@ enum ReportCmd {
 
 #[derive(Subcommand)]
 enum ImportCmd {
+    /// Import a trainee roster (CSV or XLSX, Korean or English headers); all or nothing. Rows whose e-mail is
+    /// already a trainee are left unchanged.
+    Trainees {
+        file: PathBuf,
+        /// Check every row, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        consortium: Option<i64>,
+    },
+    /// Import courses (code, titles, credits, institution, language, tracks, joint); all or nothing.
+    Courses {
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        consortium: Option<i64>,
+    },
+    /// Import enrollments and grades (trainee e-mail, course code, term end, grade on the institution's scale).
+    Enrollments {
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        consortium: Option<i64>,
+    },
     /// Load SCI journal lists (CSV or XLSX: journal, ISSN, eISSN, edition, year); each year in the file replaces
     /// that year's list; all or nothing.
     SciJournals {
@@ -840,6 +915,49 @@ async fn run(cli: Cli, cfg: config::Config) -> Result<()> {
             let cid = default_consortium(&db, consortium).await?;
             import_publications(&db, &caller, cid, &file, &format, dry_run, valid_only, quiet).await?;
         }
+        Command::Import(ImportCmd::Trainees { file, dry_run, consortium }) => {
+            let db = open(&cfg).await?;
+            let cid = default_consortium(&db, consortium).await?;
+            education::import_list(&db, &caller, cid, ListKind::Trainees, &file, dry_run).await?;
+        }
+        Command::Import(ImportCmd::Courses { file, dry_run, consortium }) => {
+            let db = open(&cfg).await?;
+            let cid = default_consortium(&db, consortium).await?;
+            education::import_list(&db, &caller, cid, ListKind::Courses, &file, dry_run).await?;
+        }
+        Command::Import(ImportCmd::Enrollments { file, dry_run, consortium }) => {
+            let db = open(&cfg).await?;
+            let cid = default_consortium(&db, consortium).await?;
+            education::import_list(&db, &caller, cid, ListKind::Enrollments, &file, dry_run).await?;
+        }
+        Command::Export { list, format, english, output, consortium } => {
+            let db = open(&cfg).await?;
+            let cid = default_consortium(&db, consortium).await?;
+            education::export(&db, &caller, cid, &list, &format, english, output).await?;
+        }
+        Command::Progress(cmd) => education::progress(&open(&cfg).await?, &caller, cmd).await?,
+        Command::Offerings { add, term, term_end, capacity, instructors, consortium, json } => {
+            let db = open(&cfg).await?;
+            let cid = default_consortium(&db, consortium).await?;
+            match add {
+                Some(code) => {
+                    let o = education::OfferingArgs {
+                        code,
+                        term: term.unwrap_or_default(),
+                        term_end,
+                        capacity,
+                        instructors,
+                    };
+                    education::offering_add(&db, &caller, cid, o).await?
+                }
+                None => education::offerings(&db, &caller, cid, json).await?,
+            }
+        }
+        Command::ProgramRules { program, file, check, consortium } => {
+            let db = open(&cfg).await?;
+            let cid = default_consortium(&db, consortium).await?;
+            education::program_rules(&db, &caller, cid, &program, &file, check).await?;
+        }
         Command::Import(ImportCmd::Patents { file, dry_run, consortium }) => {
             let db = open(&cfg).await?;
             let cid = default_consortium(&db, consortium).await?;
@@ -1268,7 +1386,7 @@ async fn budget(db: &Db, caller: &Caller, cmd: BudgetCmd) -> Result<()> {
 }
 
 /// A trainee by id, or by the e-mail of the trainee's person record.
-async fn trainee_id(db: &Db, arg: &str) -> Result<i64> {
+pub(crate) async fn trainee_id(db: &Db, arg: &str) -> Result<i64> {
     if let Ok(id) = arg.parse::<i64>() {
         return Ok(id);
     }

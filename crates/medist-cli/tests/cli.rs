@@ -312,3 +312,59 @@ async fn demo_accounts_tokens_backup_restore_and_audit() {
     let o = medist(&url2, &["restore", file.to_str().unwrap()]);
     assert!(!o.status.success() && text(&o).contains("restore-needs-empty-database"), "{}", text(&o));
 }
+
+#[tokio::test]
+async fn a_roster_imports_from_the_command_line_and_the_training_tables_export() {
+    let (url, _t) = url_for_test().await;
+    assert!(medist(&url, &["demo", "load"]).status.success());
+    let dir = tempfile::tempdir().unwrap();
+    let roster = dir.path().join("명단.csv");
+    std::fs::write(
+        &roster,
+        "\u{feff}성명,이메일,구분,소속 기관,학위과정,트랙,학적 상태,시작일\n\
+         김하늘,haneul@gist.example,박사과정,GIST,joint_phd,면역항암,재학,2026-03-02\n\
+         박바다,bada@gist.example,박사과정,GIST,joint_phd,우주의학,재학,2026-03-02\n",
+    )
+    .unwrap();
+    let path = roster.to_str().unwrap();
+    let o = medist(&url, &["import", "trainees", path, "--dry-run"]);
+    assert!(!o.status.success());
+    let t = text(&o);
+    assert!(t.contains("명단.csv: row 3, column F (track)") && t.contains("nothing was imported"), "{t}");
+    std::fs::write(
+        &roster,
+        "\u{feff}성명,이메일,구분,소속 기관,학위과정,트랙,학적 상태,시작일\n\
+         김하늘,haneul@gist.example,박사과정,GIST,joint_phd,면역항암,재학,2026-03-02\n",
+    )
+    .unwrap();
+    let o = medist(&url, &["import", "trainees", path, "--dry-run"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("1 new") && text(&o).contains("dry run"), "{}", text(&o));
+    let o = medist(&url, &["import", "trainees", path]);
+    assert!(text(&o).contains("imported"), "{}", text(&o));
+    let o = medist(&url, &["import", "trainees", path]);
+    assert!(text(&o).contains("0 new") && text(&o).contains("1 already present"), "{}", text(&o));
+
+    let o = medist(&url, &["progress", "training-tables", "--json"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["alumni"]["in_region"], 2);
+    let out = dir.path().join("tables.xlsx");
+    let o = medist(&url, &["export", "training-tables", "--format", "xlsx", "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(std::fs::read(&out).unwrap().starts_with(b"PK"));
+    let o = medist(&url, &["progress", "overdue"]);
+    assert!(o.status.success() && text(&o).contains("days overdue"), "{}", text(&o));
+
+    let o = medist(&url, &["offerings"]);
+    assert!(o.status.success() && text(&o).contains("BSE7101") && text(&o).contains("2026-2"), "{}", text(&o));
+    let rules = dir.path().join("bad.rules");
+    std::fs::write(
+        &rules,
+        "program joint_phd {\n  title \"x\"\n  catalog_year 2026\n  home GIST\n  requires nothing\n}\n",
+    )
+    .unwrap();
+    let o = medist(&url, &["program-rules", "joint_phd", rules.to_str().unwrap(), "--check"]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("bad.rules:5:") && text(&o).contains("nothing"), "{}", text(&o));
+}

@@ -233,7 +233,7 @@ impl Actor {
         self.grants.iter().any(|g| g.role == role)
     }
 
-    fn holds_in(&self, role: Role, consortium_id: Option<i64>) -> bool {
+    pub fn holds_in(&self, role: Role, consortium_id: Option<i64>) -> bool {
         self.grants.iter().any(|g| {
             g.role == role
                 && match (g.consortium_id, consortium_id) {

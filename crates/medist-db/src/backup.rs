@@ -42,6 +42,9 @@ macro_rules! for_each_table {
         $m!(enrollment, $($arg)*);
         $m!(milestone, $($arg)*);
         $m!(degree_exception, $($arg)*);
+        $m!(course_offering, $($arg)*);
+        $m!(alumni_position, $($arg)*);
+        $m!(development_plan, $($arg)*);
         $m!(publication, $($arg)*);
         $m!(publication_author, $($arg)*);
         $m!(duplicate_candidate, $($arg)*);
@@ -82,7 +85,7 @@ macro_rules! for_each_table {
 }
 
 /// Tables whose primary key is a sequence on PostgreSQL.
-const SERIAL_TABLES: [&str; 56] = [
+const SERIAL_TABLES: [&str; 59] = [
     "program",
     "ministry",
     "consortium",
@@ -105,6 +108,9 @@ const SERIAL_TABLES: [&str; 56] = [
     "enrollment",
     "milestone",
     "degree_exception",
+    "course_offering",
+    "alumni_position",
+    "development_plan",
     "publication",
     "publication_author",
     "duplicate_candidate",

@@ -421,8 +421,8 @@ const TRACKS: [&str; 3] = ["immuno_oncology", "regenerative_medicine", "multimod
 const GIST_GRADES: [&str; 6] = ["A+", "A0", "A-", "B+", "B0", "A0"];
 const CNU_GRADES: [&str; 6] = ["A+", "A0", "B+", "A0", "B0", "C+"];
 
-/// Programs, the 16-course catalog with equivalences, and 40 sample trainees with mentors,
-/// enrollments and milestones. Returns the trainees' person ids.
+/// Programs, the 16-course catalog with equivalences, 40 sample trainees with mentors, enrollments and
+/// milestones, and 4 alumni with their positions. Returns the trainees' person ids.
 async fn education(
     txn: &DatabaseTransaction,
     who: &Who,
@@ -526,6 +526,36 @@ async fn education(
         .insert(txn)
         .await?;
         audit_created(txn, who, "course_equivalence", m.id, &m).await?;
+    }
+
+    // Every course is offered in both 2026 terms; instructors from the owning institution, and for a joint course
+    // one from each side (faculty 0–5 are at the hospitals and the college of medicine, 6–17 mostly at GIST).
+    let gist_faculty: Vec<i64> =
+        FACULTY.iter().zip(faculty_ids).filter(|((_, _, inst, _), _)| *inst == 0).map(|(_, id)| *id).collect();
+    let cnu_faculty: Vec<i64> =
+        FACULTY.iter().zip(faculty_ids).filter(|((_, _, inst, _), _)| *inst != 0).map(|(_, id)| *id).collect();
+    for (k, c) in courses.iter().enumerate() {
+        let at_gist = c.institution_id == insts[0].id;
+        let (own, other) = if at_gist { (&gist_faculty, &cnu_faculty) } else { (&cnu_faculty, &gist_faculty) };
+        let mut teachers = vec![own[k % own.len()]];
+        if c.joint {
+            teachers.push(other[k % other.len()]);
+        }
+        for (term, end) in [("2026-1", (2026, 6, 30)), ("2026-2", (2026, 12, 31))] {
+            let m = crate::entities::course_offering::ActiveModel {
+                course_id: Set(c.id),
+                term: Set(term.into()),
+                term_end: Set(NaiveDate::from_ymd_opt(end.0, end.1, end.2).expect("a valid date")),
+                capacity: Set(Some(if c.joint { 40 } else { 30 })),
+                instructor_ids: Set(serde_json::to_string(&teachers).unwrap_or_else(|_| "[]".into())),
+                is_sample: Set(true),
+                created_at: Set(t),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+            audit_created(txn, who, "course_offering", m.id, &m).await?;
+        }
     }
 
     // 40 trainees: every third in the MD-PhD (home CNU College of Medicine), the rest in the joint PhD.
@@ -663,6 +693,152 @@ async fn education(
                 .await?;
                 audit_created(txn, who, "milestone", m.id, &m).await?;
             }
+        }
+        people.push(p.id);
+        if i == 0 {
+            // The demo trainee's plan for 2026: submitted, signed by the clinical mentor, waiting for the scientist.
+            let plan = crate::entities::development_plan::ActiveModel {
+                trainee_id: Set(tr.id),
+                year: Set(2026),
+                goals: Set("면역항암 표적 발굴 논문 1편 투고, 자격시험 통과".into()),
+                activities: Set("GIST 의료 인공지능 수강, 화순전남대병원 종양내과 연구 참관 4주".into()),
+                reflection: Set(String::new()),
+                submitted_at: Set(Some(t)),
+                clinical_signed_by: Set(Some("demo".into())),
+                clinical_signed_at: Set(Some(t)),
+                scientist_signed_by: Set(None),
+                scientist_signed_at: Set(None),
+                is_sample: Set(true),
+                created_at: Set(t),
+                updated_at: Set(t),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+            audit_created(txn, who, "development_plan", plan.id, &plan).await?;
+        }
+    }
+    people.extend(alumni(txn, who, consortium_id, insts, &programs, faculty_ids, t).await?);
+    Ok(people)
+}
+
+/// Four alumni of the predecessor cohort (2021–2026), with their positions since: the outcomes and the
+/// regional indicator (alumni working in Gwangju–Jeonnam) have something to count. Sample data.
+async fn alumni(
+    txn: &DatabaseTransaction,
+    who: &Who,
+    consortium_id: i64,
+    insts: &[institution::Model],
+    programs: &[degree_program::Model],
+    faculty_ids: &[i64],
+    t: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<i64>, StoreError> {
+    use crate::entities::alumni_position;
+    let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("a valid date");
+    type Job = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        (i32, u32, u32),
+        Option<(i32, u32, u32)>,
+    );
+    let list: [(&str, &str, usize, &str, Vec<Job>); 4] = [
+        (
+            "오서윤",
+            "Seoyun Oh",
+            1,
+            "immuno_oncology",
+            vec![
+                (
+                    "박사후연구원",
+                    "Dana-Farber Cancer Institute",
+                    "academia",
+                    "research",
+                    "abroad",
+                    (2026, 3, 2),
+                    Some((2026, 8, 31)),
+                ),
+                ("조교수", "전남대학교 의과대학", "academia", "research", "gwangju_jeonnam", (2026, 9, 1), None),
+            ],
+        ),
+        (
+            "한지호",
+            "Jiho Han",
+            1,
+            "regenerative_medicine",
+            vec![("임상강사", "화순전남대학교병원", "hospital", "clinical", "gwangju_jeonnam", (2026, 3, 1), None)],
+        ),
+        (
+            "신유진",
+            "Yujin Shin",
+            0,
+            "multimodal_medicine",
+            vec![("선임연구원", "삼성바이오로직스", "industry", "research", "other_korea", (2026, 4, 1), None)],
+        ),
+        ("류태민", "Taemin Ryu", 0, "immuno_oncology", vec![]),
+    ];
+    let mut people = Vec::new();
+    for (k, (name_ko, name_en, program, track, jobs)) in list.into_iter().enumerate() {
+        let md_phd = program == 1;
+        let home = if md_phd { insts[1].id } else { insts[0].id };
+        let p = person::ActiveModel {
+            name_ko: Set(name_ko.into()),
+            name_en: Set(name_en.into()),
+            email: Set(format!("alumni{:02}.sample@{DEMO_DOMAIN}", k + 1)),
+            orcid: Set(None),
+            institution_id: Set(home),
+            unit_id: Set(None),
+            is_sample: Set(true),
+            archived_at: Set(None),
+            created_at: Set(t),
+            updated_at: Set(t),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        audit_created(txn, who, "person", p.id, &p).await?;
+        let tr = trainee::ActiveModel {
+            consortium_id: Set(consortium_id),
+            person_id: Set(p.id),
+            category: Set(if md_phd { "md_phd_student" } else { "phd_student" }.into()),
+            home_institution_id: Set(home),
+            program_id: Set(programs[program].id),
+            track: Set(track.into()),
+            status: Set("graduated".into()),
+            clinical_mentor_id: Set(Some(faculty_ids[k % 6])),
+            scientist_mentor_id: Set(Some(faculty_ids[6 + k])),
+            start_date: Set(d(2021, 3, 1)),
+            applied_on: Set(Some(d(2020, 11, 16))),
+            ended_on: Set(Some(d(2026, 2, 20))),
+            is_sample: Set(true),
+            created_at: Set(t),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        audit_created(txn, who, "trainee", tr.id, &tr).await?;
+        for (title, org, sector, career, region, start, end) in jobs {
+            let m = alumni_position::ActiveModel {
+                trainee_id: Set(tr.id),
+                title: Set(title.into()),
+                organisation: Set(org.into()),
+                sector: Set(sector.into()),
+                career_type: Set(career.into()),
+                region: Set(region.into()),
+                start_date: Set(d(start.0, start.1, start.2)),
+                end_date: Set(end.map(|e| d(e.0, e.1, e.2))),
+                source: Set(if k == 0 { "self_reported" } else { "staff_entered" }.into()),
+                as_of: Set(d(2026, 10, 1)),
+                recorded_by: Set("demo".into()),
+                is_sample: Set(true),
+                created_at: Set(t),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+            audit_created(txn, who, "alumni_position", m.id, &m).await?;
         }
         people.push(p.id);
     }

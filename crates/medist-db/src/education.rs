@@ -181,6 +181,35 @@ pub async fn list_trainees(
         .collect())
 }
 
+/// (trainee, course, term end) of every enrollment of the consortium's trainees: what an import may not repeat.
+pub async fn enrollment_keys(
+    db: &Db,
+    consortium_id: i64,
+) -> Result<std::collections::HashSet<(i64, i64, NaiveDate)>, StoreError> {
+    use sea_orm::QuerySelect;
+    let ids: Vec<i64> = trainee::Entity::find()
+        .select_only()
+        .column(trainee::Column::Id)
+        .filter(trainee::Column::ConsortiumId.eq(consortium_id))
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    let mut out = std::collections::HashSet::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(i64, i64, NaiveDate)> = enrollment::Entity::find()
+            .select_only()
+            .column(enrollment::Column::TraineeId)
+            .column(enrollment::Column::CourseId)
+            .column(enrollment::Column::TermEnd)
+            .filter(enrollment::Column::TraineeId.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(&db.conn)
+            .await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 pub async fn get_trainee(db: &Db, id: i64) -> Result<trainee::Model, StoreError> {
     trainee::Entity::find_by_id(id).one(&db.conn).await?.ok_or_else(|| StoreError::not_found("trainee", id))
 }
@@ -325,6 +354,10 @@ pub async fn change_status(
         .map_err(|_| StoreError::Conflict { code: "illegal-transition", field: Some("status") })?;
     let mut am: trainee::ActiveModel = before.clone().into();
     am.status = Set(to.as_str().to_string());
+    // Training ends on graduation or withdrawal; coming back from it is not a transition the machine allows.
+    if matches!(to, TraineeStatus::Graduated | TraineeStatus::Withdrawn) && before.ended_on.is_none() {
+        am.ended_on = Set(Some(now().date_naive()));
+    }
     let after = am.update(&txn).await?;
     trainee_status_change::ActiveModel {
         trainee_id: Set(id),
@@ -349,4 +382,53 @@ pub async fn change_status(
     .await?;
     txn.commit().await?;
     Ok(after)
+}
+
+/// Replaces a program's rule text (checked by the caller), with its audit entry.
+pub async fn set_rules(db: &Db, who: &Who, program_id: i64, text: &str) -> Result<degree_program::Model, StoreError> {
+    let txn = db.write().await?;
+    let before = degree_program::Entity::find_by_id(program_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| StoreError::not_found("degree_program", program_id))?;
+    let mut am: degree_program::ActiveModel = before.clone().into();
+    am.rules_text = Set(text.to_string());
+    let after = am.update(&txn).await?;
+    record(
+        &txn,
+        who,
+        "update",
+        "degree_program",
+        program_id,
+        Some(json!({"rules_text": before.rules_text})),
+        Some(json!({"rules_text": after.rules_text})),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// The people of the consortium's institutions who hold an appointment (faculty, clinicians): who may teach.
+pub async fn faculty(db: &Db, consortium_id: i64) -> Result<Vec<person::Model>, StoreError> {
+    use sea_orm::QuerySelect;
+    let insts: Vec<i64> = institution_codes(db, consortium_id).await?.into_keys().collect();
+    let people = person::Entity::find()
+        .filter(person::Column::InstitutionId.is_in(insts))
+        .filter(person::Column::ArchivedAt.is_null())
+        .order_by_asc(person::Column::NameKo)
+        .all(&db.conn)
+        .await?;
+    let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
+    let mut appointed = std::collections::HashSet::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<i64> = crate::entities::appointment::Entity::find()
+            .select_only()
+            .column(crate::entities::appointment::Column::PersonId)
+            .filter(crate::entities::appointment::Column::PersonId.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(&db.conn)
+            .await?;
+        appointed.extend(rows);
+    }
+    Ok(people.into_iter().filter(|p| appointed.contains(&p.id)).collect())
 }

@@ -12,6 +12,8 @@ pub mod demo_outputs;
 pub mod demo_patents;
 pub mod demo_research;
 pub mod education;
+pub mod education_import;
+pub mod education_records;
 pub mod entities;
 pub mod error;
 pub mod funding;

@@ -401,6 +401,15 @@ pub async fn get_person(db: &Db, id: i64) -> Result<person::Model, StoreError> {
     person::Entity::find_by_id(id).one(&db.conn).await?.ok_or_else(|| StoreError::not_found("person", id))
 }
 
+/// The people with these ids (in no particular order; unknown ids are left out).
+pub async fn people_by_ids(db: &Db, ids: &[i64]) -> Result<Vec<person::Model>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        out.extend(person::Entity::find().filter(person::Column::Id.is_in(chunk.to_vec())).all(&db.conn).await?);
+    }
+    Ok(out)
+}
+
 pub async fn person_by_email(db: &Db, email: &str) -> Result<Option<person::Model>, StoreError> {
     Ok(person::Entity::find().filter(person::Column::Email.eq(email.trim().to_lowercase())).one(&db.conn).await?)
 }

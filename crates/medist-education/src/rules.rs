@@ -96,6 +96,24 @@ pub enum ParseError {
     UnknownMilestone { at: Span, name: String },
 }
 
+impl ParseError {
+    /// Where the error is.
+    pub fn at(&self) -> Span {
+        match self {
+            ParseError::UnexpectedChar { at, .. }
+            | ParseError::UnterminatedString { at }
+            | ParseError::Expected { at, .. }
+            | ParseError::InvalidNumber { at, .. }
+            | ParseError::DuplicateSetting { at, .. }
+            | ParseError::MissingSetting { at, .. }
+            | ParseError::DuplicateRequirement { at, .. }
+            | ParseError::SecondProgram { at, .. }
+            | ParseError::UnknownMilestone { at, .. } => *at,
+            ParseError::NoProgram => Span { line: 1, column: 1 },
+        }
+    }
+}
+
 /// The minimum grade of a program or a node.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MinGrade {
@@ -714,6 +732,23 @@ pub enum ValidationError {
     /// A grade symbol not on the program's grade scale.
     #[error("{at}: requirement `{requirement}`: {message}")]
     UnknownGrade { requirement: String, at: Span, message: String },
+}
+
+impl ValidationError {
+    /// Where the error is.
+    pub fn at(&self) -> Span {
+        match self {
+            ValidationError::UnknownCourse { at, .. }
+            | ValidationError::UnknownRequirement { at, .. }
+            | ValidationError::CircularReference { at, .. }
+            | ValidationError::BadCount { at, .. }
+            | ValidationError::EmptyGroup { at, .. }
+            | ValidationError::MinAboveMax { at, .. }
+            | ValidationError::ZeroCredits { at, .. }
+            | ValidationError::InsufficientSupply { at, .. }
+            | ValidationError::UnknownGrade { at, .. } => *at,
+        }
+    }
 }
 
 /// Checks a rule set against the catalog, equivalences and grade scales; returns every problem found, in text order.

@@ -43,6 +43,10 @@ fn allowed(spec: &str) -> BTreeSet<&'static str> {
         "BUDGET" => &["admin", "office", "coord_gist", "coord_cnuh", "reviewer"],
         "T_LIST" => &["admin", "office", "coord_gist", "coord_cnuh", "faculty", "trainee", "clinician"],
         "T_ONE" => &["admin", "office", "coord_gist", "faculty", "trainee"],
+        // The first trainee's progress: recorded by the office, the coordinator and the mentor; the plan and
+        // positions written by the office, the coordinator and the trainee.
+        "T_MENTOR" => &["admin", "office", "coord_gist", "faculty"],
+        "T_SELF" => &["admin", "office", "coord_gist", "trainee"],
         "IMPORT" => &["admin", "office", "coord_gist", "coord_cnuh", "faculty", "tto"],
         "REVIEW" => &["admin", "office", "coord_gist", "coord_cnuh"],
         // Research & translation: needs are written by these roles; screening is read by them.
@@ -162,6 +166,43 @@ async fn every_route_for_every_role() {
             .unwrap()[0]
             .trainee
             .id;
+    // The first trainee's open milestone, two exceptions and two positions to delete, the demo's plan to sign.
+    let first_file = medist_db::education::trainee_file(&app.db, first_trainee).await.unwrap();
+    let open_milestone = first_file.milestones.iter().find(|m| m.passed_on.is_none()).unwrap().id;
+    let who = medist_db::Who::system("test");
+    let mut exceptions = Vec::new();
+    let mut positions = Vec::new();
+    for _ in 0..2 {
+        let x = medist_db::education_records::ExceptionInput {
+            kind: "waive".into(),
+            requirement: "core".into(),
+            reason: "test".into(),
+            ..Default::default()
+        };
+        exceptions.push(
+            medist_db::education_records::add_exception(&app.db, &who, first_trainee, &x, "test").await.unwrap().id,
+        );
+        let p = medist_education::outcomes::check_position(
+            &medist_education::outcomes::PositionInput {
+                title: "연구원".into(),
+                organisation: "GIST".into(),
+                sector: "academia".into(),
+                career_type: "research".into(),
+                region: "gwangju_jeonnam".into(),
+                start_date: chrono::NaiveDate::from_ymd_opt(2025, 1, 1),
+                source: "staff_entered".into(),
+                ..Default::default()
+            },
+            chrono::Utc::now().date_naive(),
+        )
+        .unwrap();
+        positions.push(
+            medist_db::education_records::add_position(&app.db, &who, first_trainee, &p, false).await.unwrap().id,
+        );
+    }
+    let plan = medist_db::education_records::plans(&app.db, first_trainee).await.unwrap()[0].plan.id;
+    let program_id = first_file.program.id;
+    let first_course = first_file.enrollments[0].course.id;
     // Four pairs of near-duplicate publications: four review candidates to decide.
     let mut pairs = String::new();
     for (i, title) in [
@@ -811,6 +852,230 @@ async fn every_route_for_every_role() {
             path: format!("/api/v1/trainees/{first_trainee}/status"),
             body: Body::Json(json!({"status": "", "reason": ""})),
             who: "GIST",
+        },
+        Case {
+            method: "POST",
+            pattern: "/trainees/{id}/milestones",
+            path: format!("/trainees/{first_trainee}/milestones"),
+            body: f(&[("kind", "")]),
+            who: "T_MENTOR",
+        },
+        Case {
+            method: "POST",
+            pattern: "/trainee-milestones/{id}/pass",
+            path: format!("/trainee-milestones/{open_milestone}/pass"),
+            body: f(&[]),
+            who: "T_MENTOR",
+        },
+        Case {
+            method: "POST",
+            pattern: "/trainees/{id}/exceptions",
+            path: format!("/trainees/{first_trainee}/exceptions"),
+            body: f(&[("kind", "")]),
+            who: "PO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/degree-exceptions/{id}/delete",
+            path: format!("/degree-exceptions/{}/delete", exceptions[0]),
+            body: f(&[]),
+            who: "PO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/trainees/{id}/plans",
+            path: format!("/trainees/{first_trainee}/plans"),
+            body: f(&[("year", "")]),
+            who: "T_SELF",
+        },
+        Case {
+            method: "POST",
+            pattern: "/development-plans/{id}/sign",
+            path: format!("/development-plans/{plan}/sign"),
+            body: f(&[]),
+            who: "T_ONE",
+        },
+        Case {
+            method: "POST",
+            pattern: "/trainees/{id}/positions",
+            path: format!("/trainees/{first_trainee}/positions"),
+            body: f(&[("title", "")]),
+            who: "T_SELF",
+        },
+        Case {
+            method: "POST",
+            pattern: "/alumni-positions/{id}/delete",
+            path: format!("/alumni-positions/{}/delete", positions[0]),
+            body: f(&[]),
+            who: "T_SELF",
+        },
+        Case {
+            method: "GET",
+            pattern: "/education/programs/{id}/rules",
+            path: format!("/education/programs/{program_id}/rules"),
+            body: Body::None,
+            who: "PO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/education/programs/{id}/rules",
+            path: format!("/education/programs/{program_id}/rules"),
+            body: f(&[("rules", "program"), ("action", "check")]),
+            who: "PO",
+        },
+        Case {
+            method: "PUT",
+            pattern: "/api/v1/programs/{id}/rules",
+            path: format!("/api/v1/programs/{program_id}/rules"),
+            body: Body::Json(json!({"rules": "program", "dry_run": true})),
+            who: "PO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/education/offerings",
+            path: "/education/offerings".into(),
+            body: f(&[("course_id", &first_course.to_string()), ("term", "")]),
+            who: "PO",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia/{id}/offerings",
+            path: format!("/api/v1/consortia/{c}/offerings"),
+            body: Body::None,
+            who: "ALL",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/courses/{id}/offerings",
+            path: format!("/api/v1/courses/{first_course}/offerings"),
+            body: Body::Json(json!({"term": ""})),
+            who: "PO",
+        },
+        Case {
+            method: "GET",
+            pattern: "/education/import",
+            path: "/education/import".into(),
+            body: Body::None,
+            who: "COORDS",
+        },
+        Case {
+            method: "POST",
+            pattern: "/education/import",
+            path: "/education/import".into(),
+            body: Body::File("roster.csv", vec![]),
+            who: "COORDS",
+        },
+        Case {
+            method: "GET",
+            pattern: "/education/export",
+            path: "/education/export?list=trainees&format=csv".into(),
+            body: Body::None,
+            who: "T_LIST",
+        },
+        Case {
+            method: "GET",
+            pattern: "/education/training-tables",
+            path: "/education/training-tables".into(),
+            body: Body::None,
+            who: "BUDGET",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/trainees/{id}/milestones",
+            path: format!("/api/v1/trainees/{first_trainee}/milestones"),
+            body: Body::Json(json!({"kind": ""})),
+            who: "T_MENTOR",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/trainee-milestones/{id}/pass",
+            path: format!("/api/v1/trainee-milestones/{open_milestone}/pass"),
+            body: Body::Json(json!({})),
+            who: "T_MENTOR",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia/{id}/overdue-milestones",
+            path: format!("/api/v1/consortia/{c}/overdue-milestones"),
+            body: Body::None,
+            who: "T_LIST",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/trainees/{id}/exceptions",
+            path: format!("/api/v1/trainees/{first_trainee}/exceptions"),
+            body: Body::Json(json!({"kind": "", "reason": ""})),
+            who: "PO",
+        },
+        Case {
+            method: "DELETE",
+            pattern: "/api/v1/degree-exceptions/{id}",
+            path: format!("/api/v1/degree-exceptions/{}", exceptions[1]),
+            body: Body::None,
+            who: "PO",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/trainees/{id}/plans",
+            path: format!("/api/v1/trainees/{first_trainee}/plans"),
+            body: Body::None,
+            who: "T_ONE",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/trainees/{id}/plans",
+            path: format!("/api/v1/trainees/{first_trainee}/plans"),
+            body: Body::Json(json!({"year": 0, "goals": ""})),
+            who: "T_SELF",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/development-plans/{id}/sign",
+            path: format!("/api/v1/development-plans/{plan}/sign"),
+            body: Body::None,
+            who: "T_ONE",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/trainees/{id}/positions",
+            path: format!("/api/v1/trainees/{first_trainee}/positions"),
+            body: Body::None,
+            who: "T_ONE",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/trainees/{id}/positions",
+            path: format!("/api/v1/trainees/{first_trainee}/positions"),
+            body: Body::Json(json!({"title": "", "organisation": "", "sector": "", "career_type": "", "region": ""})),
+            who: "T_SELF",
+        },
+        Case {
+            method: "DELETE",
+            pattern: "/api/v1/alumni-positions/{id}",
+            path: format!("/api/v1/alumni-positions/{}", positions[1]),
+            body: Body::None,
+            who: "T_SELF",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia/{id}/training-tables",
+            path: format!("/api/v1/consortia/{c}/training-tables"),
+            body: Body::None,
+            who: "BUDGET",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/consortia/{id}/education/import",
+            path: format!("/api/v1/consortia/{c}/education/import?list=trainees&dry_run=true"),
+            body: Body::None,
+            who: "COORDS",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia/{id}/education/export",
+            path: format!("/api/v1/consortia/{c}/education/export?list=trainees&format=csv"),
+            body: Body::None,
+            who: "T_LIST",
         },
         // outputs
         Case { method: "GET", pattern: "/publications", path: "/publications".into(), body: Body::None, who: "ALL" },

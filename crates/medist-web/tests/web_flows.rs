@@ -258,7 +258,7 @@ async fn api_tokens_scopes_problems_and_pagination() {
     let page =
         app.api_token("GET", &format!("/api/v1/consortia/{c}/people?per_page=5&page=2"), &token, None).await.json();
     assert_eq!(page["items"].as_array().unwrap().len(), 5);
-    assert_eq!(page["total"], 59, "the director, 18 dedicated faculty and 40 trainees");
+    assert_eq!(page["total"], 63, "the director, 18 dedicated faculty, 40 trainees and 4 alumni");
     assert_eq!(page["page"], 2);
     let found =
         app.api_token("GET", &format!("/api/v1/consortia/{c}/people?q=%EC%84%9C%EC%A4%80"), &token, None).await.json();

@@ -1,5 +1,6 @@
 //! One module per table. Plain sea-orm entities; the rules live in `medist-core`.
 
+pub mod alumni_position;
 pub mod api_token;
 pub mod app_user;
 pub mod appointment;
@@ -12,11 +13,13 @@ pub mod budget_line;
 pub mod consortium;
 pub mod course;
 pub mod course_equivalence;
+pub mod course_offering;
 pub mod data_access_request;
 pub mod data_access_transition;
 pub mod dataset;
 pub mod degree_exception;
 pub mod degree_program;
+pub mod development_plan;
 pub mod duplicate_candidate;
 pub mod enrollment;
 pub mod equipment;

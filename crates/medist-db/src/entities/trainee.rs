@@ -21,6 +21,12 @@ pub struct Model {
     pub scientist_mentor_id: Option<i64>,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub start_date: Date,
+    /// When the application was made (the training tables count applicants by it; the start date otherwise).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub applied_on: Option<Date>,
+    /// When training ended: graduation or withdrawal.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub ended_on: Option<Date>,
     pub is_sample: bool,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: DateTimeUtc,

@@ -10,10 +10,18 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use medist_app::AppError;
 use medist_app::education::{self as app, AuditView, CatalogView, TraineeView};
+use medist_app::education_import::{self as import, EducationImportReport, ListKind, SheetFormat};
+use medist_app::education_records::{self as records, OverdueMilestone, TraineeAbilities, TrainingTablesView};
 use medist_db::Page;
 use medist_db::Paged;
 use medist_db::education::{TraineeFilter, TraineeRow};
+use medist_db::education_records::{ExceptionInput, PlanView, awaits};
+use medist_db::entities::alumni_position;
 use medist_education::audit::{Missing, NodeReport};
+use medist_education::development_plan::PlanInput;
+use medist_education::outcomes::{CareerType, PositionInput, Region, Sector};
+use medist_education::trainee_status::MilestoneKind;
+use medist_tabular::Lang;
 use serde::Deserialize;
 
 use super::{FormState, Id, Layout, Pager, page};
@@ -27,9 +35,22 @@ type PageResult = Result<Response, HtmlError>;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/education", get(catalog_page))
+        .route("/education/offerings", post(offering_add))
         .route("/trainees", get(trainees_page))
         .route("/trainees/{id}", get(trainee_page))
         .route("/trainees/{id}/status", post(trainee_status))
+        .route("/trainees/{id}/milestones", post(milestone_add))
+        .route("/trainee-milestones/{id}/pass", post(milestone_pass))
+        .route("/trainees/{id}/exceptions", post(exception_add))
+        .route("/degree-exceptions/{id}/delete", post(exception_delete))
+        .route("/trainees/{id}/plans", post(plan_save))
+        .route("/development-plans/{id}/sign", post(plan_sign))
+        .route("/trainees/{id}/positions", post(position_add))
+        .route("/alumni-positions/{id}/delete", post(position_delete))
+        .route("/education/programs/{id}/rules", get(rules_page).post(rules_save))
+        .route("/education/import", get(import_page).post(import_upload))
+        .route("/education/export", get(export_download))
+        .route("/education/training-tables", get(tables_page))
 }
 
 fn today() -> chrono::NaiveDate {
@@ -43,6 +64,11 @@ struct CatalogPage {
     c: CatalogView,
     inst_names: HashMap<i64, String>,
     course_codes: HashMap<i64, String>,
+    can_edit: bool,
+    offerings: Vec<medist_db::education_records::OfferingRow>,
+    /// Instructors to choose from (faculty and clinicians of every institution): id, name.
+    instructors: Vec<(i64, String)>,
+    f: FormState,
 }
 
 impl CatalogPage {
@@ -52,8 +78,12 @@ impl CatalogPage {
 }
 
 async fn catalog_page(ctx: Ctx) -> PageResult {
+    catalog_view(&ctx, FormState::new(ctx.lang)).await
+}
+
+async fn catalog_view(ctx: &Ctx, f: FormState) -> PageResult {
     let caller = ctx.caller()?;
-    let cid = super::consortium_of(&ctx, &caller).await?;
+    let cid = super::consortium_of(ctx, &caller).await?;
     let c = app::catalog(&ctx.st.db, &caller, cid).await?;
     let inst_names = medist_db::org::list_institutions(&ctx.st.db, Some(cid), true)
         .await?
@@ -61,12 +91,34 @@ async fn catalog_page(ctx: Ctx) -> PageResult {
         .map(|i| (i.id, i.short_name))
         .collect();
     let course_codes = c.courses.iter().map(|x| (x.id, x.code.clone())).collect();
-    Ok(page(&CatalogPage {
-        l: Layout::from_ctx(&ctx, "education-title", "nav-education"),
-        c,
-        inst_names,
-        course_codes,
-    }))
+    let can_edit =
+        caller.can(medist_core::access::Action::Update, medist_core::access::Resource::Catalog { consortium_id: cid });
+    let offerings = records::offerings(&ctx.st.db, &caller, cid).await?;
+    let instructors = if can_edit {
+        let mut people = Vec::new();
+        for p in medist_db::education::faculty(&ctx.st.db, cid).await? {
+            people
+                .push((p.id, format!("{} ({})", if p.name_ko.is_empty() { &p.name_en } else { &p.name_ko }, p.email)));
+        }
+        people
+    } else {
+        Vec::new()
+    };
+    let status = f.status();
+    Ok((
+        status,
+        page(&CatalogPage {
+            can_edit,
+            l: Layout::from_ctx(ctx, "education-title", "nav-education"),
+            c,
+            inst_names,
+            course_codes,
+            offerings,
+            instructors,
+            f,
+        }),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -87,6 +139,9 @@ struct TraineesPage {
     pager: Pager,
     statuses: Vec<&'static str>,
     tracks: Vec<&'static str>,
+    overdue: Vec<OverdueMilestone>,
+    /// Program office or coordinator: import, export and training tables.
+    staff: bool,
 }
 
 impl TraineesPage {
@@ -107,7 +162,13 @@ async fn trainees_page(ctx: Ctx, Query(q): Query<TraineesQuery>) -> PageResult {
     };
     let rows = app::list_trainees(&ctx.st.db, &caller, cid, f, Page::new(q.page, Some(50)), today()).await?;
     let pager = Pager::new(ctx.lang, "/trainees", &[("status", q.status.clone()), ("track", q.track.clone())], &rows);
+    let overdue = records::overdue_milestones(&ctx.st.db, &caller, cid, today()).await?;
+    let staff = caller.actor.has_role(medist_core::access::Role::Admin)
+        || caller.actor.holds_in(medist_core::access::Role::ProgramOffice, Some(cid))
+        || caller.actor.holds_in(medist_core::access::Role::InstitutionCoordinator, Some(cid));
     Ok(page(&TraineesPage {
+        overdue,
+        staff,
         l: Layout::from_ctx(&ctx, "trainees-title", "nav-trainees"),
         q,
         rows,
@@ -185,11 +246,39 @@ struct TraineePage {
     rows: Vec<AuditRow>,
     programs: Vec<(String, String)>,
     f: FormState,
+    can: TraineeAbilities,
+    plans: Vec<PlanView>,
+    positions: Vec<alumni_position::Model>,
+    /// Plans waiting for the viewer's signature.
+    to_sign: Vec<i64>,
+    /// Named requirements of the program (what a waiver can name).
+    requirements: Vec<String>,
+    course_codes: Vec<String>,
+    milestone_kinds: Vec<&'static str>,
+    sectors: Vec<&'static str>,
+    career_types: Vec<&'static str>,
+    regions: Vec<&'static str>,
+    this_year: i32,
+    today: String,
 }
 
 impl TraineePage {
     fn is_what_if(&self, code: &str) -> bool {
         self.audit.as_ref().is_some_and(|a| a.program_code == code)
+    }
+    /// The error of `field` when the form that failed was `form`.
+    fn err_in(&self, form: &str, field: &str) -> String {
+        if self.f.v("form") == form { self.f.err(field) } else { String::new() }
+    }
+    /// The submitted value of `field` when the form that failed was `form`.
+    fn v_in(&self, form: &str, field: &str) -> String {
+        if self.f.v("form") == form { self.f.v(field).to_string() } else { String::new() }
+    }
+    fn general_in(&self, form: &str) -> Option<String> {
+        if self.f.v("form") == form { self.f.general.clone() } else { None }
+    }
+    fn awaits_me(&self, plan_id: &i64) -> bool {
+        self.to_sign.contains(plan_id)
     }
 }
 
@@ -219,7 +308,46 @@ async fn trainee_view(ctx: &Ctx, id: i64, what_if: String, f: FormState) -> Page
         .map(|p| (p.code.clone(), l.pick(&p.title_ko, &p.title_en).to_string()))
         .collect();
     let status = f.status();
-    Ok((status, page(&TraineePage { l, v, audit, audit_error, rows, programs, f })).into_response())
+    let t = &v.file.trainee;
+    let can = records::abilities(&caller, t);
+    let plans = records::plans(&ctx.st.db, &caller, id).await?;
+    let to_sign = caller
+        .actor
+        .person_id
+        .map(|me| plans.iter().filter(|p| awaits(p, t, me)).map(|p| p.plan.id).collect())
+        .unwrap_or_default();
+    let positions = records::positions(&ctx.st.db, &caller, id).await?;
+    let requirements = medist_education::rules::parse_rules(&v.file.program.rules_text)
+        .map(|r| r.requirements.into_keys().collect())
+        .unwrap_or_default();
+    let course_codes =
+        medist_db::education::courses(&ctx.st.db, t.consortium_id).await?.into_iter().map(|c| c.code).collect();
+    let now = today();
+    Ok((
+        status,
+        page(&TraineePage {
+            l,
+            v,
+            audit,
+            audit_error,
+            rows,
+            programs,
+            f,
+            can,
+            plans,
+            positions,
+            to_sign,
+            requirements,
+            course_codes,
+            milestone_kinds: MilestoneKind::ALL.iter().map(|k| k.as_str()).collect(),
+            sectors: Sector::ALL.iter().map(|x| x.as_str()).collect(),
+            career_types: CareerType::ALL.iter().map(|x| x.as_str()).collect(),
+            regions: Region::ALL.iter().map(|x| x.as_str()).collect(),
+            this_year: chrono::Datelike::year(&now),
+            today: now.to_string(),
+        }),
+    )
+        .into_response())
 }
 
 async fn trainee_page(ctx: Ctx, Id(id): Id, Query(q): Query<TraineeQuery>) -> PageResult {
@@ -233,4 +361,343 @@ async fn trainee_status(ctx: Ctx, Id(id): Id, Form(v): Form<HashMap<String, Stri
         Ok(_) => Ok(Redirect::to(&format!("/trainees/{id}?ok=saved")).into_response()),
         Err(e) => trainee_view(&ctx, id, String::new(), FormState::from_values(ctx.lang, v).fail(e)?).await,
     }
+}
+
+type Fields = HashMap<String, String>;
+
+fn date_field(v: &Fields, k: &str) -> Option<chrono::NaiveDate> {
+    v.get(k).and_then(|s| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
+}
+
+/// Runs a trainee-page form: on success back to the trainee's page with a flash, on a field or state error the
+/// page again with the form's values and messages (the hidden `form` field says which form failed).
+async fn trainee_form<T>(ctx: &Ctx, trainee_id: i64, form: &str, v: Fields, result: Result<T, AppError>) -> PageResult {
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/trainees/{trainee_id}?ok=saved")).into_response()),
+        Err(e) => {
+            let mut v = v;
+            v.insert("form".into(), form.into());
+            trainee_view(ctx, trainee_id, String::new(), FormState::from_values(ctx.lang, v).fail(e)?).await
+        }
+    }
+}
+
+async fn milestone_add(ctx: Ctx, Id(id): Id, Form(v): Form<Fields>) -> PageResult {
+    let caller = ctx.caller()?;
+    let kind = v.get("kind").cloned().unwrap_or_default();
+    let r = records::add_milestone(&ctx.st.db, &caller, id, &kind, date_field(&v, "due_date")).await;
+    trainee_form(&ctx, id, "milestone", v, r).await
+}
+
+async fn milestone_pass(ctx: Ctx, Id(id): Id, Form(v): Form<Fields>) -> PageResult {
+    let caller = ctx.caller()?;
+    let m = medist_db::education_records::get_milestone(&ctx.st.db, id).await?;
+    let now = today();
+    let on = date_field(&v, "passed_on").unwrap_or(now);
+    let r = records::pass_milestone(&ctx.st.db, &caller, id, on, now).await;
+    trainee_form(&ctx, m.trainee_id, "milestone", v, r).await
+}
+
+async fn exception_add(ctx: Ctx, Id(id): Id, Form(v): Form<Fields>) -> PageResult {
+    let caller = ctx.caller()?;
+    let g = |k: &str| v.get(k).cloned().unwrap_or_default();
+    let input = ExceptionInput {
+        kind: g("kind"),
+        requirement: g("requirement"),
+        taken_code: g("taken_code"),
+        counts_as_code: g("counts_as_code"),
+        reason: g("reason"),
+    };
+    let r = records::add_exception(&ctx.st.db, &caller, id, &input).await;
+    trainee_form(&ctx, id, "exception", v, r).await
+}
+
+async fn exception_delete(ctx: Ctx, Id(id): Id) -> PageResult {
+    let caller = ctx.caller()?;
+    let x = medist_db::education_records::get_exception(&ctx.st.db, id).await?;
+    records::delete_exception(&ctx.st.db, &caller, id).await?;
+    Ok(Redirect::to(&format!("/trainees/{}?ok=saved", x.trainee_id)).into_response())
+}
+
+async fn plan_save(ctx: Ctx, Id(id): Id, Form(v): Form<Fields>) -> PageResult {
+    let caller = ctx.caller()?;
+    let g = |k: &str| v.get(k).cloned().unwrap_or_default();
+    let input = PlanInput {
+        year: g("year").trim().parse().unwrap_or(0),
+        goals: g("goals"),
+        activities: g("activities"),
+        reflection: g("reflection"),
+    };
+    let submit = v.get("submit").is_some_and(|s| s == "1");
+    let r = records::save_plan(&ctx.st.db, &caller, id, &input, submit, today()).await;
+    trainee_form(&ctx, id, "plan", v, r).await
+}
+
+async fn plan_sign(ctx: Ctx, Id(id): Id) -> PageResult {
+    let caller = ctx.caller()?;
+    let p = medist_db::education_records::get_plan(&ctx.st.db, id).await?;
+    let r = records::sign_plan(&ctx.st.db, &caller, id).await;
+    trainee_form(&ctx, p.trainee_id, "plan", Fields::new(), r).await
+}
+
+async fn position_add(ctx: Ctx, Id(id): Id, Form(v): Form<Fields>) -> PageResult {
+    let caller = ctx.caller()?;
+    let g = |k: &str| v.get(k).cloned().unwrap_or_default();
+    let input = PositionInput {
+        title: g("title"),
+        organisation: g("organisation"),
+        sector: g("sector"),
+        career_type: g("career_type"),
+        region: g("region"),
+        start_date: date_field(&v, "start_date"),
+        end_date: date_field(&v, "end_date"),
+        source: g("source"),
+        as_of: date_field(&v, "as_of"),
+    };
+    let r = records::add_position(&ctx.st.db, &caller, id, &input, today()).await;
+    trainee_form(&ctx, id, "position", v, r).await
+}
+
+async fn position_delete(ctx: Ctx, Id(id): Id) -> PageResult {
+    let caller = ctx.caller()?;
+    let p = medist_db::education_records::get_position(&ctx.st.db, id).await?;
+    records::delete_position(&ctx.st.db, &caller, id).await?;
+    Ok(Redirect::to(&format!("/trainees/{}?ok=saved", p.trainee_id)).into_response())
+}
+
+/// The offering form: `course_id`, `term`, `term_end`, `capacity` (empty: no limit), `instructor_ids` (repeated).
+async fn offering_add(ctx: Ctx, Form(pairs): Form<Vec<(String, String)>>) -> PageResult {
+    let caller = ctx.caller()?;
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
+    let course_id: i64 = get("course_id").parse().unwrap_or(0);
+    let capacity = get("capacity");
+    let input = medist_education::offerings::OfferingInput {
+        term: get("term"),
+        term_end: chrono::NaiveDate::parse_from_str(&get("term_end"), "%Y-%m-%d").ok(),
+        capacity: if capacity.is_empty() { None } else { Some(capacity.parse().unwrap_or(-1)) },
+        instructor_ids: pairs
+            .iter()
+            .filter(|(n, _)| n == "instructor_ids")
+            .filter_map(|(_, v)| v.parse().ok())
+            .collect(),
+    };
+    match records::create_offering(&ctx.st.db, &caller, course_id, &input).await {
+        Ok(_) => Ok(Redirect::to("/education?ok=saved#offerings").into_response()),
+        Err(e) => {
+            let values: HashMap<String, String> = pairs.into_iter().collect();
+            catalog_view(&ctx, FormState::from_values(ctx.lang, values).fail(e)?).await
+        }
+    }
+}
+
+// Program rules -------------------------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "program_rules.html")]
+struct RulesPage {
+    l: Layout,
+    program: medist_db::entities::degree_program::Model,
+    text: String,
+    check: Option<app::RulesCheck>,
+}
+
+async fn rules_view(ctx: &Ctx, id: i64, text: Option<String>, check: Option<app::RulesCheck>) -> PageResult {
+    let caller = ctx.caller()?;
+    let c = app::catalog(&ctx.st.db, &caller, super::consortium_of(ctx, &caller).await?).await?;
+    let program = c
+        .programs
+        .into_iter()
+        .find(|p| p.id == id)
+        .ok_or_else(|| AppError::NotFound { entity: "degree_program", id: id.to_string() })?;
+    caller.require(
+        medist_core::access::Action::Update,
+        medist_core::access::Resource::Catalog { consortium_id: program.consortium_id },
+    )?;
+    let status = if check.as_ref().is_some_and(|c| !c.valid) {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    let text = text.unwrap_or_else(|| program.rules_text.clone());
+    Ok((
+        status,
+        page(&RulesPage { l: Layout::from_ctx(ctx, "program-rules-title", "nav-education"), program, text, check }),
+    )
+        .into_response())
+}
+
+async fn rules_page(ctx: Ctx, Id(id): Id) -> PageResult {
+    rules_view(&ctx, id, None, None).await
+}
+
+/// The rules form: `rules`, and `check` (check only) or save.
+async fn rules_save(ctx: Ctx, Id(id): Id, Form(v): Form<Fields>) -> PageResult {
+    let caller = ctx.caller()?;
+    let text = v.get("rules").cloned().unwrap_or_default().replace("\r\n", "\n");
+    let dry_run = v.get("action").is_some_and(|a| a == "check");
+    let check = app::set_program_rules(&ctx.st.db, &caller, id, &text, dry_run).await?;
+    if check.saved {
+        return Ok(Redirect::to("/education?ok=saved").into_response());
+    }
+    rules_view(&ctx, id, Some(text), Some(check)).await
+}
+
+// Import, export, training tables ---------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "education_import.html")]
+struct ImportPage {
+    l: Layout,
+    lists: Vec<&'static str>,
+    chosen: String,
+    report: Option<EducationImportReport>,
+    file_name: String,
+    error: Option<String>,
+}
+
+impl ImportPage {
+    fn is(&self, a: &str) -> bool {
+        self.chosen == a
+    }
+}
+
+fn import_view(
+    ctx: &Ctx,
+    chosen: String,
+    report: Option<EducationImportReport>,
+    file_name: String,
+    error: Option<String>,
+) -> Response {
+    let status = if error.is_some() || report.as_ref().is_some_and(|r| !r.problems.is_empty()) {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    (
+        status,
+        page(&ImportPage {
+            l: Layout::from_ctx(ctx, "education-import-title", "nav-trainees"),
+            lists: ListKind::ALL.iter().map(|k| k.as_str()).collect(),
+            chosen,
+            report,
+            file_name,
+            error,
+        }),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize, Default)]
+struct ImportQuery {
+    #[serde(default)]
+    list: String,
+}
+
+async fn import_page(ctx: Ctx, Query(q): Query<ImportQuery>) -> PageResult {
+    let caller = ctx.caller()?;
+    let cid = super::consortium_of(&ctx, &caller).await?;
+    if !import::may_import(&caller, cid) {
+        return Err(AppError::Forbidden("forbidden").into());
+    }
+    let chosen = if q.list.is_empty() { "trainees".to_string() } else { q.list };
+    Ok(import_view(&ctx, chosen, None, String::new(), None))
+}
+
+/// The upload form: `list`, `file` and `dry_run` (a preview that writes nothing).
+async fn import_upload(ctx: Ctx, form: axum::extract::Multipart) -> PageResult {
+    let caller = ctx.caller()?;
+    let cid = super::consortium_of(&ctx, &caller).await?;
+    if !import::may_import(&caller, cid) {
+        return Err(AppError::Forbidden("forbidden").into());
+    }
+    let up = match super::outputs::read_upload(form, "upload.csv").await {
+        Ok(u) => u,
+        Err(AppError::BadRequest { detail, .. }) => {
+            return Ok(import_view(&ctx, "trainees".into(), None, String::new(), Some(detail)));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let chosen = up.fields.get("list").cloned().unwrap_or_else(|| "trainees".into());
+    let kind = ListKind::parse(&chosen)?;
+    let dry_run = up.fields.contains_key("dry_run");
+    match import::import(&ctx.st.db, &caller, cid, kind, &up.bytes, &up.name, dry_run).await {
+        Ok(report) => Ok(import_view(&ctx, chosen, Some(report), up.name, None)),
+        Err(AppError::BadRequest { detail, .. }) => Ok(import_view(&ctx, chosen, None, up.name, Some(detail))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct ExportQuery {
+    #[serde(default)]
+    list: String,
+    #[serde(default)]
+    format: String,
+}
+
+async fn export_download(ctx: Ctx, Query(q): Query<ExportQuery>) -> PageResult {
+    let caller = ctx.caller()?;
+    let cid = super::consortium_of(&ctx, &caller).await?;
+    let format = SheetFormat::parse(&q.format)?;
+    let lang = if ctx.lang == medist_core::locale::Locale::En { Lang::En } else { Lang::Ko };
+    let (bytes, name) = import::export_file(&ctx.st.db, &caller, cid, &q.list, format, lang).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, format.content_type().to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "training_tables.html")]
+struct TablesPage {
+    l: Layout,
+    v: TrainingTablesView,
+    institutions: Vec<(i64, String)>,
+    chosen: Option<i64>,
+}
+
+impl TablesPage {
+    fn is(&self, id: &i64) -> bool {
+        self.chosen == Some(*id)
+    }
+    fn position(&self, p: &Option<medist_education::outcomes::Position>) -> String {
+        match p {
+            None => "—".into(),
+            Some(p) => format!(
+                "{} · {} ({}, {}, {})",
+                p.title,
+                p.organisation,
+                self.l.label("sector", p.sector.as_str()),
+                self.l.label("career-type", p.career_type.as_str()),
+                self.l.label("region", p.region.as_str())
+            ),
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct TablesQuery {
+    institution: Option<String>,
+}
+
+async fn tables_page(ctx: Ctx, Query(q): Query<TablesQuery>) -> PageResult {
+    let caller = ctx.caller()?;
+    let cid = super::consortium_of(&ctx, &caller).await?;
+    let chosen = q.institution.as_deref().and_then(|s| s.parse().ok());
+    let v = records::training_tables(&ctx.st.db, &caller, cid, chosen).await?;
+    let institutions = medist_db::org::list_institutions(&ctx.st.db, Some(cid), false)
+        .await?
+        .into_iter()
+        .map(|i| (i.id, i.short_name))
+        .collect();
+    Ok(page(&TablesPage {
+        l: Layout::from_ctx(&ctx, "training-tables-title", "nav-trainees"),
+        chosen: v.institution_id,
+        v,
+        institutions,
+    }))
 }

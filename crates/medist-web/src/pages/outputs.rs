@@ -89,13 +89,13 @@ async fn list_page(ctx: Ctx, Query(q): Query<ListQuery>) -> PageResult {
 
 /// A multipart upload: the `file` field's name and bytes, and the other fields as text (a checkbox present is
 /// `on`). A broken body is a 400 naming the problem.
-struct Upload {
-    name: String,
-    bytes: Vec<u8>,
-    fields: std::collections::HashMap<String, String>,
+pub(super) struct Upload {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    pub fields: std::collections::HashMap<String, String>,
 }
 
-async fn read_upload(mut form: Multipart, default_name: &str) -> Result<Upload, AppError> {
+pub(super) async fn read_upload(mut form: Multipart, default_name: &str) -> Result<Upload, AppError> {
     let mut up = Upload { name: default_name.to_string(), bytes: Vec::new(), fields: Default::default() };
     loop {
         let field = match form.next_field().await {

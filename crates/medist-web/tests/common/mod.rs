@@ -73,6 +73,33 @@ impl TestApp {
         self.inst[short]
     }
 
+    /// The login of the account of the person with this e-mail, made (with `role` in the consortium) if the person
+    /// has none yet.
+    #[allow(dead_code)]
+    pub async fn account_for(&self, email: &str, role: Role) -> String {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let person = self.person(email).await;
+        let existing = medist_db::entities::app_user::Entity::find()
+            .filter(medist_db::entities::app_user::Column::PersonId.eq(person))
+            .one(&self.db.conn)
+            .await
+            .unwrap();
+        if let Some(u) = existing {
+            return u.login;
+        }
+        let who = Who::system("test");
+        let u = accounts::create_user(&self.db, &who, email, email, &self.demo_password, Some(person)).await.unwrap();
+        accounts::grant(
+            &self.db,
+            &who,
+            u.id,
+            Grant { role, consortium_id: Some(self.consortium_id), institution_id: None },
+        )
+        .await
+        .unwrap();
+        u.login
+    }
+
     /// A session for an account, made directly in the database (the login form has its own test).
     pub async fn session(&self, login: &str) -> Session {
         let u = accounts::user_by_login(&self.db, login).await.unwrap().unwrap_or_else(|| panic!("no account {login}"));
@@ -132,6 +159,44 @@ impl TestApp {
         }
         let _ = uri;
         self.send(b.body(Body::from(body)).unwrap()).await
+    }
+
+    /// A multipart upload with extra text fields (a checkbox is a field with the value `on`).
+    pub async fn post_file_with(
+        &self,
+        path: &str,
+        s: &Session,
+        fields: &[(&str, &str)],
+        file_name: &str,
+        content: &[u8],
+    ) -> Resp {
+        let boundary = "medist-test-boundary";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let uri = format!("{path}?csrf={}", s.csrf);
+        let b = Request::post(uri.as_str())
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .header(header::COOKIE, format!("medist_session={}", s.cookie));
+        self.send(b.body(Body::from(body)).unwrap()).await
+    }
+
+    /// Raw bytes to an API endpoint with the session cookie and the CSRF header.
+    pub async fn api_bytes(&self, path: &str, s: &Session, content: &[u8]) -> Resp {
+        let b = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/octet-stream")
+            .header(header::COOKIE, format!("medist_session={}", s.cookie))
+            .header("x-csrf-token", s.csrf.clone());
+        self.send(b.body(Body::from(content.to_vec())).unwrap()).await
     }
 
     /// A JSON API call with the session cookie and the CSRF header.
