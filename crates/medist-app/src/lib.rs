@@ -16,6 +16,7 @@ pub mod outputs;
 pub mod patents;
 pub mod report;
 pub mod research;
+pub mod roadmap;
 pub mod sci;
 
 use medist_core::access::{Action, Actor, Decision, Grant, Resource, Role, Scope, decide};

@@ -90,6 +90,14 @@ enum Command {
     /// Trainees' milestones, exceptions, development plans, positions, and the training tables.
     #[command(subcommand)]
     Progress(education::ProgressCmd),
+    /// The ten-year roadmap: phases, goals, indicators (live ones counted from the records) and the regional
+    /// indicators.
+    Roadmap {
+        #[arg(long)]
+        consortium: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Course offerings per term with instructors and seats; with `--add COURSE`, offer a course in a term.
     Offerings {
         /// Offer this course (by code).
@@ -951,6 +959,42 @@ async fn run(cli: Cli, cfg: config::Config) -> Result<()> {
                     education::offering_add(&db, &caller, cid, o).await?
                 }
                 None => education::offerings(&db, &caller, cid, json).await?,
+            }
+        }
+        Command::Roadmap { consortium, json } => {
+            let db = open(&cfg).await?;
+            let cid = default_consortium(&db, consortium).await?;
+            let v = medist_app::roadmap::roadmap(&db, &caller, cid).await.map_err(explain)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                println!(
+                    "regional indicators: {} alumni, {} working in Gwangju-Jeonnam; {} startups, {} there",
+                    v.alumni, v.alumni_in_region, v.startups, v.startups_in_region
+                );
+                for p in &v.phases {
+                    println!(
+                        "\n{} {}-{} {}{}",
+                        p.phase.code,
+                        p.phase.start_year,
+                        p.phase.end_year,
+                        p.phase.title_ko,
+                        if p.phase.funded { " (funded)" } else { "" }
+                    );
+                    for g in &p.goal_list {
+                        println!("  goal [{}] {}", g.area, g.text_ko);
+                    }
+                    for i in &p.indicators {
+                        println!(
+                            "  {:<28} {:>6} / {:<6} {} ({})",
+                            i.indicator.name_ko,
+                            i.value.map(|x| x.to_string()).unwrap_or_else(|| "-".into()),
+                            i.indicator.target.map(|x| x.to_string()).unwrap_or_else(|| "-".into()),
+                            i.indicator.unit,
+                            i.indicator.measure
+                        );
+                    }
+                }
             }
         }
         Command::ProgramRules { program, file, check, consortium } => {

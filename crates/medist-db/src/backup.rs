@@ -79,13 +79,15 @@ macro_rules! for_each_table {
         $m!(invention_disclosure, $($arg)*);
         $m!(tech_transfer, $($arg)*);
         $m!(startup, $($arg)*);
+        $m!(roadmap_phase, $($arg)*);
+        $m!(roadmap_indicator, $($arg)*);
         $m!(audit_log, $($arg)*);
         $m!(audit_head, $($arg)*);
     };
 }
 
 /// Tables whose primary key is a sequence on PostgreSQL.
-const SERIAL_TABLES: [&str; 59] = [
+const SERIAL_TABLES: [&str; 61] = [
     "program",
     "ministry",
     "consortium",
@@ -145,6 +147,8 @@ const SERIAL_TABLES: [&str; 59] = [
     "invention_disclosure",
     "tech_transfer",
     "startup",
+    "roadmap_phase",
+    "roadmap_indicator",
 ];
 
 #[derive(Debug, Clone, Default, serde::Serialize)]

@@ -308,6 +308,7 @@ pub async fn load(db: &Db, who: &Who) -> Result<DemoSummary, StoreError> {
     }
 
     let trainee_people = education(&txn, who, cons.id, &insts, &faculty_ids, t).await?;
+    roadmap(&txn, who, cons.id, t).await?;
     for (code, ko, en, unit, target, rule) in crate::kpi::miracle_kpis() {
         let m = kpi::ActiveModel {
             consortium_id: Set(cons.id),
@@ -843,4 +844,147 @@ async fn alumni(
         people.push(p.id);
     }
     Ok(people)
+}
+
+/// The ten-year roadmap: the funded period and two phases after it, with goals per area and indicators, the
+/// regional ones counted from the records. Sample data.
+async fn roadmap(
+    txn: &DatabaseTransaction,
+    who: &Who,
+    consortium_id: i64,
+    t: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    use crate::entities::{roadmap_indicator, roadmap_phase};
+    use crate::roadmap::Goal;
+    type Ind = (&'static str, &'static str, &'static str, &'static str, Option<i64>, &'static str, Option<i64>);
+    type Phase =
+        (&'static str, &'static str, &'static str, i32, i32, bool, Vec<(&'static str, &'static str)>, Vec<Ind>);
+    let phases: [Phase; 3] = [
+        (
+            "P1",
+            "1단계: 의사과학자 양성 체계 구축",
+            "Phase 1: building the physician-scientist pipeline",
+            2026,
+            2030,
+            true,
+            vec![
+                ("talent_cultivation", "공동학위·교차학위로 융합인재 150명 이상 양성"),
+                ("industrialization", "특허 출원 22건, 등록 8건, 기술이전과 실험실 창업"),
+            ],
+            vec![
+                ("talent_cultivation", "졸업생", "Alumni", "명", Some(150), "alumni", None),
+                (
+                    "industrialization",
+                    "광주·전남 창업",
+                    "Startups in Gwangju–Jeonnam",
+                    "개사",
+                    Some(3),
+                    "startups_in_region",
+                    None,
+                ),
+                ("industrialization", "기술이전", "Technology transfers", "건", Some(10), "tech_transfers", None),
+            ],
+        ),
+        (
+            "P2",
+            "2단계: 확산과 산업화",
+            "Phase 2: dissemination and industrialization",
+            2031,
+            2033,
+            false,
+            vec![
+                ("dissemination", "공동교과목과 졸업요건 규칙을 다른 K-MediST 컨소시엄과 공유"),
+                ("industrialization", "광주·전남 바이오헬스 기업과 공동 임상 검증"),
+                ("talent_cultivation", "졸업생의 지역 정착"),
+            ],
+            vec![
+                (
+                    "talent_cultivation",
+                    "광주·전남 근무 졸업생",
+                    "Alumni working in Gwangju–Jeonnam",
+                    "명",
+                    Some(30),
+                    "alumni_in_region",
+                    None,
+                ),
+                (
+                    "dissemination",
+                    "교과목을 채택한 다른 대학",
+                    "Other universities adopting the courses",
+                    "곳",
+                    Some(3),
+                    "manual",
+                    Some(0),
+                ),
+                (
+                    "industrialization",
+                    "광주·전남 창업",
+                    "Startups in Gwangju–Jeonnam",
+                    "개사",
+                    Some(5),
+                    "startups_in_region",
+                    None,
+                ),
+            ],
+        ),
+        (
+            "P3",
+            "3단계: 자립과 국제협력",
+            "Phase 3: self-reliance and international cooperation",
+            2034,
+            2035,
+            false,
+            vec![("international_cooperation", "해외 연구병원과 공동 지도 (co-mentoring) 프로그램 운영")],
+            vec![(
+                "international_cooperation",
+                "해외 공동지도 교육생",
+                "Trainees co-mentored abroad",
+                "명",
+                Some(10),
+                "manual",
+                None,
+            )],
+        ),
+    ];
+    for (code, ko, en, start, end, funded, goals, inds) in phases {
+        let goals: Vec<Goal> = goals
+            .into_iter()
+            .map(|(area, text)| Goal { area: area.into(), text_ko: text.into(), text_en: String::new() })
+            .collect();
+        let p = roadmap_phase::ActiveModel {
+            consortium_id: Set(consortium_id),
+            code: Set(code.into()),
+            title_ko: Set(ko.into()),
+            title_en: Set(en.into()),
+            start_year: Set(start),
+            end_year: Set(end),
+            funded: Set(funded),
+            goals: Set(serde_json::to_string(&goals).unwrap_or_else(|_| "[]".into())),
+            is_sample: Set(true),
+            created_at: Set(t),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        audit_created(txn, who, "roadmap_phase", p.id, &p).await?;
+        for (area, name_ko, name_en, unit, target, measure, manual) in inds {
+            let i = roadmap_indicator::ActiveModel {
+                phase_id: Set(p.id),
+                area: Set(area.into()),
+                name_ko: Set(name_ko.into()),
+                name_en: Set(name_en.into()),
+                unit: Set(unit.into()),
+                target: Set(target),
+                measure: Set(measure.into()),
+                manual_value: Set(manual),
+                is_sample: Set(true),
+                created_at: Set(t),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+            audit_created(txn, who, "roadmap_indicator", i.id, &i).await?;
+        }
+    }
+    Ok(())
 }

@@ -526,6 +526,9 @@ pub async fn training_records(
         for c in trainee_status_change::Entity::find()
             .filter(trainee_status_change::Column::TraineeId.is_in(chunk.to_vec()))
             .filter(trainee_status_change::Column::ToStatus.eq("enrolled"))
+            // An imported roster row records its status with an empty "from": that is the import's date, not
+            // the day the trainee entered (the start date says that).
+            .filter(trainee_status_change::Column::FromStatus.ne(""))
             .all(&db.conn)
             .await?
         {

@@ -24,6 +24,7 @@ pub mod outputs;
 pub mod page;
 pub mod patents;
 pub mod research;
+pub mod roadmap;
 pub mod sci;
 pub mod testing;
 

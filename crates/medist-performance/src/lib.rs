@@ -4,9 +4,13 @@
 //! ([`rule::parse`]), checked against the fields each kind of record has ([`schema`]), and
 //! evaluated over plain records ([`eval`]). Every figure — total, per year, per institution — comes
 //! with the exact records it counted.
+//!
+//! [`roadmap`]: the ten-year roadmap's phases, goal areas and indicators, some counted live (the regional
+//! indicators), some entered.
 
 pub mod eval;
 pub mod pace;
+pub mod roadmap;
 pub mod rule;
 pub mod schema;
 

@@ -202,6 +202,10 @@ async fn every_route_for_every_role() {
     }
     let plan = medist_db::education_records::plans(&app.db, first_trainee).await.unwrap()[0].plan.id;
     let program_id = first_file.program.id;
+    let roadmap_phases = medist_db::roadmap::phases(&app.db, c).await.unwrap();
+    let roadmap_phase = roadmap_phases[0].id;
+    let roadmap_indicators: Vec<i64> =
+        medist_db::roadmap::indicators(&app.db, &[roadmap_phase]).await.unwrap().iter().map(|i| i.id).collect();
     let first_course = first_file.enrollments[0].course.id;
     // Four pairs of near-duplicate publications: four review candidates to decide.
     let mut pairs = String::new();
@@ -1076,6 +1080,57 @@ async fn every_route_for_every_role() {
             path: format!("/api/v1/consortia/{c}/education/export?list=trainees&format=csv"),
             body: Body::None,
             who: "T_LIST",
+        },
+        // roadmap
+        Case { method: "GET", pattern: "/roadmap", path: "/roadmap".into(), body: Body::None, who: "ALL" },
+        Case {
+            method: "POST",
+            pattern: "/roadmap/phases",
+            path: "/roadmap/phases".into(),
+            body: f(&[("code", "")]),
+            who: "PO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/roadmap/phases/{id}/indicators",
+            path: format!("/roadmap/phases/{roadmap_phase}/indicators"),
+            body: f(&[("area", "")]),
+            who: "PO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/roadmap/indicators/{id}/delete",
+            path: format!("/roadmap/indicators/{}/delete", roadmap_indicators[0]),
+            body: f(&[]),
+            who: "PO",
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/consortia/{id}/roadmap",
+            path: format!("/api/v1/consortia/{c}/roadmap"),
+            body: Body::None,
+            who: "ALL",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/consortia/{id}/roadmap/phases",
+            path: format!("/api/v1/consortia/{c}/roadmap/phases"),
+            body: Body::Json(json!({"code": "", "start_year": 0, "end_year": 0})),
+            who: "PO",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/roadmap-phases/{id}/indicators",
+            path: format!("/api/v1/roadmap-phases/{roadmap_phase}/indicators"),
+            body: Body::Json(json!({"area": "", "measure": ""})),
+            who: "PO",
+        },
+        Case {
+            method: "DELETE",
+            pattern: "/api/v1/roadmap-indicators/{id}",
+            path: format!("/api/v1/roadmap-indicators/{}", roadmap_indicators[1]),
+            body: Body::None,
+            who: "PO",
         },
         // outputs
         Case { method: "GET", pattern: "/publications", path: "/publications".into(), body: Body::None, who: "ALL" },

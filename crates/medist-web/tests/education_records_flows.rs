@@ -642,3 +642,78 @@ async fn program_rules_are_checked_with_line_and_column_before_they_are_saved() 
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_roadmap_counts_its_regional_indicators_from_the_records() {
+    let app = TestApp::new().await;
+    let c = app.consortium_id;
+    let office = app.session("office@miracle.example").await;
+    let v = app.api("GET", &format!("/api/v1/consortia/{c}/roadmap"), Some(&office), None).await.json();
+    assert_eq!(v["alumni"], 4);
+    assert_eq!(v["alumni_in_region"], 2);
+    let phases = v["phases"].as_array().unwrap();
+    assert_eq!(phases.len(), 3);
+    let p2 = phases.iter().find(|p| p["code"] == "P2").unwrap().clone();
+    let ind = p2["indicators"].as_array().unwrap().iter().find(|i| i["measure"] == "alumni_in_region").unwrap().clone();
+    assert_eq!(
+        (ind["value"].as_i64(), ind["target"].as_i64(), ind["progress_percent"].as_i64()),
+        (Some(2), Some(30), Some(6))
+    );
+    assert_eq!(ind["evidence"].as_array().unwrap().len(), 2, "the two alumni counted, each linked");
+    assert!(ind["evidence"][0]["href"].as_str().unwrap().starts_with("/trainees/"));
+    // A new position in the region moves the indicator at once.
+    let tables = app.api("GET", &format!("/api/v1/consortia/{c}/training-tables"), Some(&office), None).await.json();
+    let silent = tables["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["outcome"] == "graduated" && o["current_position"].is_null())
+        .unwrap()["trainee_id"]
+        .as_i64()
+        .unwrap();
+    let body = json!({"title": "연구원", "organisation": "광주과학기술원", "sector": "academia", "career_type": "research", "region": "gwangju_jeonnam", "start_date": "2026-05-01"});
+    assert_eq!(
+        app.api("POST", &format!("/api/v1/trainees/{silent}/positions"), Some(&office), Some(body)).await.status,
+        StatusCode::CREATED
+    );
+    let v = app.api("GET", &format!("/api/v1/consortia/{c}/roadmap"), Some(&office), None).await.json();
+    assert_eq!(v["alumni_in_region"], 3);
+    // Phases may not overlap; a live indicator takes no entered value.
+    let r = app
+        .api(
+            "POST",
+            &format!("/api/v1/consortia/{c}/roadmap/phases"),
+            Some(&office),
+            Some(json!({"code": "P4", "title_ko": "4단계", "start_year": 2035, "end_year": 2037})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("overlapping-phase"), "{}", r.body);
+    let r = app.api("POST", &format!("/api/v1/consortia/{c}/roadmap/phases"), Some(&office), Some(json!({"code": "P4", "title_ko": "4단계", "start_year": 2036, "end_year": 2040, "goals": [{"area": "international_cooperation", "text_ko": "공동 학위 해외 확대"}]}))).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let pid = r.json()["id"].as_i64().unwrap();
+    let r = app.api("POST", &format!("/api/v1/roadmap-phases/{pid}/indicators"), Some(&office), Some(json!({"area": "talent_cultivation", "name_ko": "지역 졸업생", "measure": "alumni_in_region", "manual_value": 9}))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The page in Korean; a reviewer reads the counts without the names; faculty cannot add phases.
+    let page = app.get("/roadmap", Some(&office)).await;
+    assert!(
+        page.body.contains("10년 로드맵")
+            && page.body.contains("광주·전남 근무 졸업생")
+            && page.body.contains("국제협력")
+    );
+    let reviewer = app.session("reviewer@miracle.example").await;
+    let rv = app.api("GET", &format!("/api/v1/consortia/{c}/roadmap"), Some(&reviewer), None).await.json();
+    assert_eq!(rv["alumni_in_region"], 3);
+    assert!(rv["phases"].to_string().contains("\"evidence\":[]"));
+    assert!(!rv.to_string().contains("/trainees/"));
+    let faculty = app.session("faculty@miracle.example").await;
+    let r = app
+        .api(
+            "POST",
+            &format!("/api/v1/consortia/{c}/roadmap/phases"),
+            Some(&faculty),
+            Some(json!({"code": "X", "title_ko": "x", "start_year": 2041, "end_year": 2042})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}

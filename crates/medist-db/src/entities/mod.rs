@@ -49,6 +49,8 @@ pub mod project_member;
 pub mod project_milestone;
 pub mod publication;
 pub mod publication_author;
+pub mod roadmap_indicator;
+pub mod roadmap_phase;
 pub mod role_grant;
 pub mod room;
 pub mod sci_journal;

@@ -13,6 +13,7 @@ mod outputs;
 mod patents;
 mod report;
 mod research;
+mod roadmap;
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -44,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .merge(patents::routes())
         .merge(commercial::routes())
         .merge(report::routes())
+        .merge(roadmap::routes())
         .fallback(not_found)
 }
 
@@ -77,6 +79,7 @@ async fn not_found() -> ApiError {
         commercial::get_transfer, commercial::add_royalty, commercial::list_startups, commercial::create_startup,
         commercial::get_startup, commercial::add_round,
         kpi::list, kpi::get_kpi, kpi::set_rule, kpi::preview, report::annual,
+        roadmap::get_roadmap, roadmap::create_phase, roadmap::add_indicator, roadmap::delete_indicator,
         research::list_needs, research::create_need, research::get_need, research::update_need, research::transition_need,
         research::matches, research::list_rounds, research::create_round, research::get_round, research::score,
         research::close_round, research::list_projects, research::create_project, research::get_project,

@@ -13,6 +13,7 @@ mod outputs;
 mod patents;
 mod report;
 mod research;
+mod roadmap;
 mod session;
 
 use std::collections::HashMap;
@@ -48,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .merge(research::routes())
         .merge(patents::routes())
         .merge(report::routes())
+        .merge(roadmap::routes())
 }
 
 async fn home(ctx: crate::auth::Ctx) -> Response {
@@ -127,7 +129,7 @@ impl Layout {
             let research = |res: fn(i64) -> Resource| {
                 home_consortium.map(|c| can(Action::Read, res(c))).unwrap_or_else(|| a.actor.has_role(Role::Admin))
             };
-            let items: [(&'static str, &str, bool); 20] = [
+            let items: [(&'static str, &str, bool); 21] = [
                 ("/consortium", "nav-consortium", can(Action::Read, Resource::Program)),
                 ("/dashboard", "nav-dashboard", budget),
                 ("/institutions", "nav-institutions", can(Action::Read, Resource::Program)),
@@ -143,6 +145,7 @@ impl Layout {
                 ("/trainees", "nav-trainees", trainees),
                 ("/publications", "nav-publications", can(Action::Read, Resource::Program)),
                 ("/kpis", "nav-kpis", can(Action::Read, Resource::Program)),
+                ("/roadmap", "nav-roadmap", can(Action::Read, Resource::Program)),
                 ("/budget", "nav-budget", budget),
                 ("/needs", "nav-needs", research(|c| Resource::Need { consortium_id: c, submitter: None })),
                 (
