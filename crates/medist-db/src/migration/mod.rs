@@ -14,6 +14,7 @@ mod m0008_project_milestones;
 mod m0009_sci_journals;
 mod m0010_commercialization;
 mod m0011_author_candidates;
+mod m0013_national_scale;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_sci_journals::Migration),
             Box::new(m0010_commercialization::Migration),
             Box::new(m0011_author_candidates::Migration),
+            Box::new(m0013_national_scale::Migration),
         ]
     }
 }
