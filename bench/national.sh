@@ -49,10 +49,15 @@ trap 'kill $PID 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq 1 300); do curl -fs "$BASE/healthz" >/dev/null && break; sleep 0.1; done
 AUTH="Authorization: Bearer $TOKEN"
 CID=$(curl -fs -H "$AUTH" "$BASE/api/v1/consortia" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
-# The SCI-papers KPI: the largest drill-down (publications).
-KPI=$(curl -fs -H "$AUTH" "$BASE/api/v1/consortia/$CID/kpis" \
-  | python3 -c 'import json,sys; print([k["kpi"]["id"] for k in json.load(sys.stdin) if k["kpi"]["code"]=="sci_papers"][0])')
-INST=$(curl -fs -H "$AUTH" "$BASE/api/v1/consortia/$CID/institutions" | python3 -c 'import json,sys; d=json.load(sys.stdin); d=d.get("items", d); print(d[0]["id"])')
+# The SCI-papers KPI, the largest drill-down (publications), looked up in the database rather than through the KPI
+# list API, which would evaluate every KPI once more before the measurements.
+SQL="SELECT k.id FROM kpi k JOIN consortium c ON c.id = k.consortium_id WHERE c.code = 'NAT$SEED-01' AND k.code = 'sci_papers'"
+if [ -n "${BENCH_DATABASE_URL:-}" ]; then
+  KPI=$(psql "$BENCH_DATABASE_URL" -Atc "$SQL")
+else
+  KPI=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$DATA_DIR/$NAME.db" "$SQL")
+fi
+INST=$(curl -fs -H "$AUTH" "$BASE/api/v1/consortia/$CID/institutions" | python3 -c 'import json,sys; d=json.load(sys.stdin); d=d.get("items", d) if isinstance(d, dict) else d; print(d[0]["id"])')
 
 cold() { # name path: the first request's time (nothing cached for this key yet)
   local t
@@ -75,7 +80,6 @@ run() { # name path [auth]
 }
 
 echo "medist national benchmark: $CONN connections, ${SECS}s each, $(nproc) cores, database ${MEDIST_DATABASE_URL%%:*}, seed $SEED, scale $SCALE"
-curl -fs -H "$AUTH" "$BASE/api/v1/consortia/$CID" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("consortium:", d.get("code", d.get("consortium", {}).get("code", "?")))' || true
 cold dashboard "/dashboard"
 cold dashboard_institution "/dashboard?institution=$INST"
 cold kpi_drilldown "/kpis/$KPI"

@@ -188,8 +188,8 @@ pub struct Caches {
     pub kpi_page: VersionedCache<(i64, u64, bool, bool), Arc<crate::pages::KpiPageLabels>>,
 }
 
-/// Records counted across all cached KPI results (about 100 bytes each): bounds that cache to a few tens of MiB.
-pub const MAX_CACHED_KPI_RECORDS: usize = 300_000;
+/// Records counted across all cached KPI results (100–200 bytes each): bounds that cache to about 20–30 MiB.
+pub const MAX_CACHED_KPI_RECORDS: usize = 150_000;
 
 impl Caches {
     pub fn new(db: medist_db::Db) -> Caches {
