@@ -61,6 +61,31 @@ pub async fn annual_for(
     now: DateTime<Utc>,
     institution: Option<i64>,
 ) -> AppResult<AnnualReport> {
+    build(db, caller, consortium_id, year, now, institution, true).await
+}
+
+/// The dashboard's figures: [`annual_for`] without the evidence tables of counted papers, which the dashboard does
+/// not show (the KPI drill-down lists them).
+pub async fn figures_for(
+    db: &Db,
+    caller: &Caller,
+    consortium_id: i64,
+    year: i32,
+    now: DateTime<Utc>,
+    institution: Option<i64>,
+) -> AppResult<AnnualReport> {
+    build(db, caller, consortium_id, year, now, institution, false).await
+}
+
+async fn build(
+    db: &Db,
+    caller: &Caller,
+    consortium_id: i64,
+    year: i32,
+    now: DateTime<Utc>,
+    institution: Option<i64>,
+    evidence: bool,
+) -> AppResult<AnnualReport> {
     let c = medist_db::org::get_consortium(db, consortium_id).await?;
     caller.require(Action::Read, Resource::Budget { consortium_id, institution_id: None })?;
     let period = FundedPeriod::new(c.period_start_year, c.period_end_year);
@@ -136,7 +161,7 @@ pub async fn annual_for(
     }
 
     // Evidence: the records the KPIs counted, up to the report year.
-    if let Some(ids) = counted_ids.get("publication") {
+    if let Some(ids) = counted_ids.get("publication").filter(|_| evidence) {
         let mut t = EvidenceTable::new(
             "papers_counted",
             Text::new("집계된 논문", "Papers counted"),
@@ -147,8 +172,11 @@ pub async fn annual_for(
                 Column::new("doi", "DOI", "DOI"),
             ],
         );
+        let wanted: Vec<i64> = ids.iter().take(2000).map(|(id, _)| *id).collect();
+        let mut found: BTreeMap<i64, medist_db::entities::publication::Model> =
+            medist_db::outputs::get_many(db, &wanted).await?.into_iter().map(|p| (p.id, p)).collect();
         for (id, y) in ids.iter().take(2000) {
-            if let Ok(p) = medist_db::outputs::get(db, *id).await {
+            if let Some(p) = found.remove(id) {
                 sample |= p.is_sample;
                 t.rows.push(vec![
                     Cell::Int(i64::from(*y)),
@@ -229,10 +257,9 @@ pub async fn annual_for(
     }
 
     // Budget execution of the year's lines.
-    let (lines, _) = medist_db::funding::load_ledger(&db.conn, consortium_id).await?;
+    let (lines, ledger) = medist_db::funding::load_ledger(&db.conn, consortium_id).await?;
     let mut budget = Vec::new();
     for l in lines.iter().filter(|l| l.year == year && institution.is_none_or(|i| i == l.institution_id)) {
-        let d = medist_db::funding::line_detail(db, l.id).await?;
         sample |= l.is_sample;
         budget.push(BudgetLine {
             institution: inst_name
@@ -241,8 +268,8 @@ pub async fn annual_for(
                 .unwrap_or_else(|| Text::same(l.institution_id.to_string())),
             source: snake::<FundingSource>(&l.source).unwrap_or(FundingSource::Matching),
             category: snake::<CostCategory>(&l.category).unwrap_or(CostCategory::ResearchActivity),
-            budget_krw: d.current_krw,
-            executed_krw: d.spent_krw,
+            budget_krw: ledger.current(l.id).0,
+            executed_krw: ledger.spent(l.id).0,
         });
     }
 

@@ -409,6 +409,117 @@ enum BudgetCmd {
 enum DemoCmd {
     /// Load the MIRACLE consortium demo into an empty database.
     Load,
+    /// Generate a national-scale synthetic data set (sample data), the same for the same seed: by default 50
+    /// consortia, 200,000 people, 2,000,000 publications and 100,000 patent families.
+    Generate(GenerateArgs),
+}
+
+#[derive(Args)]
+struct GenerateArgs {
+    /// The seed: the same seed and counts give the same data on every machine.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Multiply the national scale (0.001 gives a test-sized set); the counts below override it.
+    #[arg(long, allow_negative_numbers = true)]
+    scale: Option<f64>,
+    #[arg(long, allow_negative_numbers = true)]
+    consortia: Option<i64>,
+    /// People in all consortia together (a twentieth of them trainees).
+    #[arg(long, allow_negative_numbers = true)]
+    people: Option<i64>,
+    #[arg(long, allow_negative_numbers = true)]
+    publications: Option<i64>,
+    /// Patent families.
+    #[arg(long, allow_negative_numbers = true)]
+    patents: Option<i64>,
+    /// Add the sample data even though the database holds records that are not sample data.
+    #[arg(long)]
+    allow_real_data: bool,
+}
+
+impl GenerateArgs {
+    fn spec(&self) -> Result<medist_db::demo_national::Spec> {
+        let mut s =
+            medist_db::demo_national::Spec::scaled(self.seed, self.scale.unwrap_or(1.0)).map_err(|e| anyhow!(e))?;
+        let count = |name: &str, v: Option<i64>, into: &mut usize| -> Result<()> {
+            if let Some(n) = v {
+                *into = usize::try_from(n)
+                    .map_err(|_| anyhow!("--{name} must be a whole number of at least 0, not {n}"))?;
+            }
+            Ok(())
+        };
+        count("consortia", self.consortia, &mut s.consortia)?;
+        count("people", self.people, &mut s.people)?;
+        count("publications", self.publications, &mut s.publications)?;
+        count("patents", self.patents, &mut s.patents)?;
+        s.check().map_err(|e| anyhow!(e))?;
+        Ok(s)
+    }
+}
+
+async fn generate(db: &Db, a: &GenerateArgs) -> Result<()> {
+    use medist_db::demo_national as national;
+    let spec = a.spec()?;
+    let real = national::real_records(db).await.map_err(store)?;
+    if real > 0 && !a.allow_real_data {
+        bail!(
+            "this database holds {real} records that are not sample data (consortia, people or publications); \
+             `medist demo generate` writes into an empty or sample-only database. Use another database, or pass \
+             --allow-real-data to add the sample data anyway"
+        );
+    }
+    println!(
+        "generating seed {}: {} consortia, {} people, {} publications, {} patent families",
+        spec.seed, spec.consortia, spec.people, spec.publications, spec.patents
+    );
+    let started = std::time::Instant::now();
+    let mut last = std::time::Instant::now();
+    let mut show = |p: &national::GenProgress| {
+        if p.committed {
+            println!(
+                "  [{}/{}] {} written: {} publications, {} patent families ({:.0} s so far)",
+                p.consortium,
+                p.of,
+                p.code,
+                p.publications,
+                p.patents,
+                started.elapsed().as_secs_f64()
+            );
+        } else if last.elapsed().as_secs() >= 5 {
+            last = std::time::Instant::now();
+            eprintln!(
+                "  [{}/{}] {}: {}/{} publications, {}/{} patent families",
+                p.consortium, p.of, p.code, p.publications_done, p.publications, p.patents_done, p.patents
+            );
+        }
+    };
+    let s = national::generate(db, &medist_db::Who::system("demo-generate"), &spec, a.allow_real_data, &mut show)
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict { code: "generated-seed-exists", .. } => {
+                anyhow!("the data set of seed {} is already in this database: choose another --seed", spec.seed)
+            }
+            other => store(other),
+        })?;
+    println!(
+        "generated in {:.1} s (sample data): {} consortia, {} institutions, {} people, {} trainees, {} courses, {} projects, \
+         {} budget lines, {} expenditures, {} publications with {} authors, {} patent families with {} events, {} KPIs",
+        started.elapsed().as_secs_f64(),
+        s.consortia,
+        s.institutions,
+        s.people,
+        s.trainees,
+        s.courses,
+        s.projects,
+        s.budget_lines,
+        s.expenditures,
+        s.publications,
+        s.authors,
+        s.patent_families,
+        s.patent_events,
+        s.kpis
+    );
+    Ok(())
 }
 
 #[derive(Subcommand)]
@@ -808,6 +919,13 @@ async fn run(cli: Cli, cfg: config::Config) -> Result<()> {
             let db = open(&cfg).await?;
             ensure_admin(&db).await?;
             load_demo(&db).await?;
+        }
+        Command::Demo(DemoCmd::Generate(a)) => {
+            // Check the counts before touching the database.
+            a.spec()?;
+            let db = open(&cfg).await?;
+            ensure_admin(&db).await?;
+            generate(&db, &a).await?;
         }
         Command::User(cmd) => user(&open(&cfg).await?, &caller, cmd).await?,
         Command::Token(cmd) => token(&open(&cfg).await?, &caller, cmd).await?,

@@ -155,9 +155,27 @@ pub async fn set_locale(db: &Db, user_id: i64, locale: &str) -> Result<(), Store
         return Err(StoreError::invalid("locale", "unknown-value"));
     }
     let u = get_user(db, user_id).await?;
+    if u.locale == locale {
+        return Ok(());
+    }
+    // Written to the audit log like every other change, so that cached sign-ins (keyed by the data version) pick
+    // up the new language on the next request.
+    let txn = db.write().await?;
+    let (login, before) = (u.login.clone(), u.locale.clone());
     let mut am: app_user::ActiveModel = u.into();
     am.locale = Set(locale.to_string());
-    am.update(&db.conn).await?;
+    am.update(&txn).await?;
+    record(
+        &txn,
+        &Who::user(user_id, &login),
+        "locale",
+        "user",
+        user_id,
+        Some(json!({"locale": before})),
+        Some(json!({"locale": locale})),
+    )
+    .await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -427,8 +445,18 @@ pub async fn session_user(db: &Db, cookie: &str) -> Result<Option<(session::Mode
     Ok(Some((s, u)))
 }
 
+/// Ends a session (logout). The end is written to the audit log, so that every server's cache of who is signed in
+/// (keyed by the data version) forgets the session at once.
 pub async fn delete_session(db: &Db, cookie: &str) -> Result<(), StoreError> {
-    session::Entity::delete_by_id(sha256_hex(cookie)).exec(&db.conn).await?;
+    let id = sha256_hex(cookie);
+    let Some(s) = session::Entity::find_by_id(id.clone()).one(&db.conn).await? else { return Ok(()) };
+    let txn = db.write().await?;
+    let gone = session::Entity::delete_by_id(id).exec(&txn).await?.rows_affected;
+    if gone > 0 {
+        let login = app_user::Entity::find_by_id(s.user_id).one(&txn).await?.map(|u| u.login).unwrap_or_default();
+        record(&txn, &Who::user(s.user_id, &login), "logout", "user", s.user_id, None, None).await?;
+    }
+    txn.commit().await?;
     Ok(())
 }
 
@@ -520,6 +548,14 @@ pub async fn revoke_token(db: &Db, who: &Who, token_id: i64) -> Result<(), Store
 
 /// The account and scope behind a bearer token, if the token is live.
 pub async fn token_user(db: &Db, token: &str) -> Result<Option<(app_user::Model, Scope)>, StoreError> {
+    Ok(token_user_until(db, token).await?.map(|(u, scope, _)| (u, scope)))
+}
+
+/// [`token_user`] with the moment the token expires, if it does.
+pub async fn token_user_until(
+    db: &Db,
+    token: &str,
+) -> Result<Option<(app_user::Model, Scope, Option<DateTime<Utc>>)>, StoreError> {
     if !token.starts_with(TOKEN_PREFIX) {
         return Ok(None);
     }
@@ -543,5 +579,5 @@ pub async fn token_user(db: &Db, token: &str) -> Result<Option<(app_user::Model,
         am.update(&db.conn).await?;
     }
     let scope = Scope::parse(&t.scope).unwrap_or(Scope::Read);
-    Ok(Some((u, scope)))
+    Ok(Some((u, scope, t.expires_at)))
 }

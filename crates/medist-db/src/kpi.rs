@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use medist_performance::schema::{FieldType, Record, Schema, Value};
 use medist_performance::{CountingRule, KpiValue, evaluate, parse};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::Serialize;
 use serde_json::json;
 
@@ -135,59 +135,93 @@ pub async fn records(db: &Db, consortium_id: i64, entity: &str) -> Result<Vec<Re
                 .collect()
         }
         "publication" => {
-            let pubs = publication::Entity::find()
-                .filter(publication::Column::ConsortiumId.eq(consortium_id))
+            // Only the columns a rule can see (not titles or keys): a consortium of the national program has tens of
+            // thousands of papers.
+            type Row = (
+                i64,
+                Option<i32>,
+                String,
+                Option<String>,
+                Option<String>,
+                String,
+                Option<String>,
+                Option<String>,
+                String,
+            );
+            use publication::Column as P;
+            let pubs: Vec<Row> = publication::Entity::find()
+                .select_only()
+                .columns([P::Id, P::Year, P::Journal, P::Doi, P::Pmid, P::PubType, P::Issn, P::Eissn, P::Funding])
+                .filter(P::ConsortiumId.eq(consortium_id))
+                .order_by_asc(P::Id)
+                .into_tuple()
                 .all(&db.conn)
                 .await?;
-            let ids: Vec<i64> = pubs.iter().map(|p| p.id).collect();
             let sci = crate::sci::index(db, consortium_id).await?;
             let mut matched: std::collections::BTreeSet<i64> = std::collections::BTreeSet::new();
-            // A paper's institutions: those of its authors linked to people of the consortium.
-            let person_inst: BTreeMap<i64, i64> = crate::entities::person::Entity::find()
-                .all(&db.conn)
-                .await?
-                .into_iter()
-                .map(|p| (p.id, p.institution_id))
-                .collect();
-            let mut pub_insts: BTreeMap<i64, std::collections::BTreeSet<String>> = BTreeMap::new();
-            for chunk in ids.chunks(10_000) {
-                for a in publication_author::Entity::find()
-                    .filter(publication_author::Column::PublicationId.is_in(chunk.to_vec()))
-                    .filter(publication_author::Column::PersonId.is_not_null())
+            // A paper's institutions: those of its authors linked to people of the consortium's institutions.
+            let inst_ids: Vec<i64> = codes.keys().copied().collect();
+            let mut person_inst: BTreeMap<i64, i64> = BTreeMap::new();
+            for chunk in inst_ids.chunks(5_000) {
+                let rows: Vec<(i64, i64)> = crate::entities::person::Entity::find()
+                    .select_only()
+                    .columns([crate::entities::person::Column::Id, crate::entities::person::Column::InstitutionId])
+                    .filter(crate::entities::person::Column::InstitutionId.is_in(chunk.to_vec()))
+                    .into_tuple()
                     .all(&db.conn)
-                    .await?
-                {
-                    matched.insert(a.publication_id);
-                    if let Some(code) = a.person_id.and_then(|p| person_inst.get(&p)).and_then(|i| codes.get(i)) {
-                        pub_insts.entry(a.publication_id).or_default().insert(code.clone());
-                    }
+                    .await?;
+                person_inst.extend(rows);
+            }
+            // The linked authors of the consortium's papers, in one query read from the (publication_id, person_id)
+            // index.
+            use publication_author::Column as A;
+            let links: Vec<(i64, Option<i64>)> = publication_author::Entity::find()
+                .select_only()
+                .columns([A::PublicationId, A::PersonId])
+                .filter(A::PersonId.is_not_null())
+                .filter(
+                    A::PublicationId.in_subquery(
+                        sea_orm::sea_query::Query::select()
+                            .column(P::Id)
+                            .from(publication::Entity)
+                            .and_where(P::ConsortiumId.eq(consortium_id))
+                            .to_owned(),
+                    ),
+                )
+                .into_tuple()
+                .all(&db.conn)
+                .await?;
+            let mut pub_insts: BTreeMap<i64, std::collections::BTreeSet<String>> = BTreeMap::new();
+            for (pub_id, person_id) in links {
+                matched.insert(pub_id);
+                if let Some(code) = person_id.and_then(|p| person_inst.get(&p)).and_then(|i| codes.get(i)) {
+                    pub_insts.entry(pub_id).or_default().insert(code.clone());
                 }
             }
             pubs.into_iter()
-                .map(|p| {
+                .map(|(id, year, journal, doi, pmid, pub_type, issn, eissn, funding)| {
                     rec(
-                        p.id,
+                        id,
                         vec![
                             (
                                 "published_on",
-                                p.year
-                                    .and_then(|y| NaiveDate::from_ymd_opt(y, 1, 1))
+                                year.and_then(|y| NaiveDate::from_ymd_opt(y, 1, 1))
                                     .map(Value::Date)
                                     .unwrap_or(Value::Null),
                             ),
-                            ("year", p.year.map(|y| Value::Int(y as i64)).unwrap_or(Value::Null)),
-                            ("journal", text(&p.journal)),
-                            ("doi", p.doi.as_deref().map(text).unwrap_or(Value::Null)),
-                            ("pmid", p.pmid.as_deref().map(text).unwrap_or(Value::Null)),
-                            ("type", text(&p.pub_type)),
+                            ("year", year.map(|y| Value::Int(y as i64)).unwrap_or(Value::Null)),
+                            ("journal", text(&journal)),
+                            ("doi", doi.as_deref().map(text).unwrap_or(Value::Null)),
+                            ("pmid", pmid.as_deref().map(text).unwrap_or(Value::Null)),
+                            ("type", text(&pub_type)),
                             // Listed for its own year in an edition that counts (the consortium's SCI lists).
-                            ("sci_level", Value::Bool(sci.is_sci_level(p.issn.as_deref(), p.eissn.as_deref(), p.year))),
-                            ("grant_acknowledged", Value::Bool(!p.funding.trim().is_empty())),
-                            ("consortium_author", Value::Bool(matched.contains(&p.id))),
+                            ("sci_level", Value::Bool(sci.is_sci_level(issn.as_deref(), eissn.as_deref(), year))),
+                            ("grant_acknowledged", Value::Bool(!funding.trim().is_empty())),
+                            ("consortium_author", Value::Bool(matched.contains(&id))),
                             (
                                 "institutions",
                                 Value::TextList(
-                                    pub_insts.remove(&p.id).map(|s| s.into_iter().collect()).unwrap_or_default(),
+                                    pub_insts.remove(&id).map(|s| s.into_iter().collect()).unwrap_or_default(),
                                 ),
                             ),
                         ],

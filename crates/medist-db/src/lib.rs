@@ -8,6 +8,7 @@ pub mod audit;
 pub mod backup;
 pub mod commercial;
 pub mod demo;
+pub mod demo_national;
 pub mod demo_outputs;
 pub mod demo_patents;
 pub mod demo_research;
@@ -27,6 +28,7 @@ pub mod research;
 pub mod roadmap;
 pub mod sci;
 pub mod testing;
+pub mod version;
 
 use std::time::Duration;
 

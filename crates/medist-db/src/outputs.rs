@@ -665,6 +665,17 @@ pub async fn decide_author(
     Ok(after)
 }
 
+/// The publications with these ids (those that exist), in chunks within every backend's parameter limit.
+pub async fn get_many(db: &Db, ids: &[i64]) -> Result<Vec<publication::Model>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(5_000) {
+        out.extend(
+            publication::Entity::find().filter(publication::Column::Id.is_in(chunk.to_vec())).all(&db.conn).await?,
+        );
+    }
+    Ok(out)
+}
+
 pub async fn get(db: &Db, id: i64) -> Result<publication::Model, StoreError> {
     publication::Entity::find_by_id(id).one(&db.conn).await?.ok_or_else(|| StoreError::not_found("publication", id))
 }

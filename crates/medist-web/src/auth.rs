@@ -16,7 +16,9 @@ use medist_db::Who;
 use medist_db::entities::app_user;
 
 use crate::AppState;
+use crate::cache::CachedAuth;
 use crate::error::ApiError;
+use medist_db::version::DataVersion;
 
 pub const SESSION_COOKIE: &str = "medist_session";
 pub const CSRF_COOKIE: &str = "medist_csrf";
@@ -54,6 +56,80 @@ pub struct Resolved {
     pub auth: Option<AuthInfo>,
     /// The CSRF token forms of this request must carry.
     pub csrf: String,
+    /// The data version read for this request (signed-in requests only).
+    pub version: Option<DataVersion>,
+}
+
+/// Why a cached sign-in was not found: no such live session or token (not kept), or the database failed.
+enum Miss {
+    None,
+    Store(medist_db::StoreError),
+}
+
+impl From<medist_db::StoreError> for Miss {
+    fn from(e: medist_db::StoreError) -> Miss {
+        Miss::Store(e)
+    }
+}
+
+fn live(a: CachedAuth) -> Option<CachedAuth> {
+    a.expires_at.is_none_or(|e| e > chrono::Utc::now()).then_some(a)
+}
+
+/// The account behind an API token, from the cache when the data version has not moved since it was read.
+async fn token_auth(st: &AppState, token: &str, v: DataVersion) -> Result<Option<CachedAuth>, medist_db::StoreError> {
+    let key = (true, medist_db::sha256_hex(token));
+    let r = st
+        .caches
+        .auth
+        .get_or_try(key.clone(), v, || async {
+            let Some((user, scope, expires_at)) = medist_db::accounts::token_user_until(&st.db, token).await? else {
+                return Err(Miss::None);
+            };
+            let actor = medist_db::accounts::actor_for(&st.db, &user, scope).await?;
+            Ok(CachedAuth { info: AuthInfo { user, actor, via: Via::Token }, csrf: None, expires_at })
+        })
+        .await;
+    match r {
+        Ok(a) => Ok(live(a).or_else(|| {
+            st.caches.auth.forget(&key);
+            None
+        })),
+        Err(Miss::None) => Ok(None),
+        Err(Miss::Store(e)) => Err(e),
+    }
+}
+
+/// The account behind a session cookie, likewise.
+async fn session_auth(
+    st: &AppState,
+    cookie: &str,
+    v: DataVersion,
+) -> Result<Option<CachedAuth>, medist_db::StoreError> {
+    let key = (false, medist_db::sha256_hex(cookie));
+    let r = st
+        .caches
+        .auth
+        .get_or_try(key.clone(), v, || async {
+            let Some((session, user)) = medist_db::accounts::session_user(&st.db, cookie).await? else {
+                return Err(Miss::None);
+            };
+            let actor = medist_db::accounts::actor_for(&st.db, &user, Scope::Write).await?;
+            Ok(CachedAuth {
+                info: AuthInfo { user, actor, via: Via::Session },
+                csrf: Some(session.csrf_token),
+                expires_at: Some(session.expires_at),
+            })
+        })
+        .await;
+    match r {
+        Ok(a) => Ok(live(a).or_else(|| {
+            st.caches.auth.forget(&key);
+            None
+        })),
+        Err(Miss::None) => Ok(None),
+        Err(Miss::Store(e)) => Err(e),
+    }
 }
 
 fn bearer(headers: &HeaderMap) -> Option<String> {
@@ -109,12 +185,19 @@ pub async fn resolve(State(st): State<AppState>, req: Request, next: Next) -> Re
     let token = bearer(req.headers());
     let mut auth = None;
     let mut expected_csrf: Option<String> = None;
-    if let Some(tok) = &token {
-        match medist_db::accounts::token_user(&st.db, tok).await {
-            Ok(Some((user, scope))) => match medist_db::accounts::actor_for(&st.db, &user, scope).await {
-                Ok(actor) => auth = Some(AuthInfo { user, actor, via: Via::Token }),
-                Err(e) => return ApiError(e.into()).into_response(),
-            },
+    let session = jar.get(SESSION_COOKIE).map(|c| c.value().to_string());
+    // The data version, read once per signed-in request after it arrived: the caches below and in the handlers
+    // answer only with what is at least this fresh.
+    let mut version = None;
+    if token.is_some() || session.is_some() {
+        match st.caches.gate.read().await {
+            Ok(v) => version = Some(v),
+            Err(e) => return crate::error::any_error(is_api, e.into(), &headers, &here),
+        }
+    }
+    if let (Some(tok), Some(v)) = (&token, version) {
+        match token_auth(&st, tok, v).await {
+            Ok(Some(a)) => auth = Some(a.info),
             Ok(None) => {
                 return ApiError(medist_app::AppError::bad_request(
                     "invalid-token",
@@ -125,15 +208,12 @@ pub async fn resolve(State(st): State<AppState>, req: Request, next: Next) -> Re
             }
             Err(e) => return ApiError(e.into()).into_response(),
         }
-    } else if let Some(c) = jar.get(SESSION_COOKIE) {
-        match medist_db::accounts::session_user(&st.db, c.value()).await {
-            Ok(Some((session, user))) => match medist_db::accounts::actor_for(&st.db, &user, Scope::Write).await {
-                Ok(actor) => {
-                    expected_csrf = Some(session.csrf_token);
-                    auth = Some(AuthInfo { user, actor, via: Via::Session });
-                }
-                Err(e) => return crate::error::any_error(is_api, e.into(), &headers, &here),
-            },
+    } else if let (Some(c), Some(v)) = (&session, version) {
+        match session_auth(&st, c, v).await {
+            Ok(Some(a)) => {
+                expected_csrf = a.csrf;
+                auth = Some(a.info);
+            }
             Ok(None) => {}
             Err(e) => return crate::error::any_error(is_api, e.into(), &headers, &here),
         }
@@ -164,7 +244,7 @@ pub async fn resolve(State(st): State<AppState>, req: Request, next: Next) -> Re
             return crate::error::any_error(is_api, medist_app::AppError::Forbidden("csrf-failed"), &headers, &here);
         }
     }
-    req.extensions_mut().insert(Resolved { auth, csrf });
+    req.extensions_mut().insert(Resolved { auth, csrf, version });
     let mut resp = next.run(req).await;
     if let Some(v) = new_pre_cookie {
         let c = cookie(CSRF_COOKIE, v, st.cfg.secure_cookies, None);
@@ -231,9 +311,19 @@ pub struct Ctx {
     /// Path and query of the request, to come back to after login or a language switch.
     pub here: String,
     pub address: String,
+    /// The data version read for this request, if it is signed in.
+    pub version: Option<DataVersion>,
 }
 
 impl Ctx {
+    /// The data version of this request: the one read when it was signed in, or a fresh read.
+    pub async fn version(&self) -> Result<DataVersion, medist_app::AppError> {
+        match self.version {
+            Some(v) => Ok(v),
+            None => Ok(self.st.caches.gate.read().await?),
+        }
+    }
+
     pub fn caller(&self) -> Result<Caller, medist_app::AppError> {
         self.auth.as_ref().map(AuthInfo::caller).ok_or(medist_app::AppError::Unauthenticated)
     }
@@ -255,8 +345,11 @@ impl FromRequestParts<AppState> for Ctx {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
-        let resolved =
-            parts.extensions.get::<Resolved>().cloned().unwrap_or(Resolved { auth: None, csrf: String::new() });
+        let resolved = parts.extensions.get::<Resolved>().cloned().unwrap_or(Resolved {
+            auth: None,
+            csrf: String::new(),
+            version: None,
+        });
         let lang = locale_of(&parts.headers, resolved.auth.as_ref());
         let here = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
         let address = client_address(
@@ -264,6 +357,14 @@ impl FromRequestParts<AppState> for Ctx {
             parts.extensions.get::<ConnectInfo<std::net::SocketAddr>>(),
             st.cfg.trust_forwarded_for,
         );
-        Ok(Ctx { st: st.clone(), auth: resolved.auth, lang, csrf: resolved.csrf, here, address })
+        Ok(Ctx {
+            st: st.clone(),
+            auth: resolved.auth,
+            lang,
+            csrf: resolved.csrf,
+            here,
+            address,
+            version: resolved.version,
+        })
     }
 }

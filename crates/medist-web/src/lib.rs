@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod cache;
 pub mod error;
 pub mod i18n;
 pub mod mail;
@@ -37,11 +38,13 @@ pub struct WebConfig {
 pub struct AppState {
     pub db: Db,
     pub cfg: Arc<WebConfig>,
+    /// Computed figures and resolved sign-ins, keyed by the data version (see `cache`).
+    pub caches: Arc<cache::Caches>,
 }
 
 impl AppState {
     pub fn new(db: Db, cfg: WebConfig) -> Self {
-        AppState { db, cfg: Arc::new(cfg) }
+        AppState { caches: Arc::new(cache::Caches::new(db.clone())), db, cfg: Arc::new(cfg) }
     }
 }
 

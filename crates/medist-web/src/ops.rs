@@ -44,8 +44,14 @@ async fn readyz(State(st): State<AppState>) -> Response {
     }
 }
 
-async fn metrics_text() -> Response {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], prometheus().render()).into_response()
+async fn metrics_text(State(st): State<AppState>) -> Response {
+    let mut text = prometheus().render();
+    text.push_str("# TYPE medist_cache_hits_total counter\n# TYPE medist_cache_misses_total counter\n");
+    for (name, hits, misses) in st.caches.stats() {
+        text.push_str(&format!("medist_cache_hits_total{{cache=\"{name}\"}} {hits}\n"));
+        text.push_str(&format!("medist_cache_misses_total{{cache=\"{name}\"}} {misses}\n"));
+    }
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }
 
 /// Counts requests and their latency by route pattern (never by raw path, to bound cardinality).

@@ -15,6 +15,7 @@ mod m0009_sci_journals;
 mod m0010_commercialization;
 mod m0011_author_candidates;
 mod m0012_outcomes_and_plans;
+mod m0013_national_scale;
 mod m0014_roadmap;
 
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_commercialization::Migration),
             Box::new(m0011_author_candidates::Migration),
             Box::new(m0012_outcomes_and_plans::Migration),
+            Box::new(m0013_national_scale::Migration),
             Box::new(m0014_roadmap::Migration),
         ]
     }

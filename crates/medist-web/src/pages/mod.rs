@@ -68,9 +68,19 @@ async fn stylesheet() -> Response {
         .into_response()
 }
 
-/// The consortium a signed-in caller works in (the first one they may read).
+pub use kpi::KpiPageLabels;
+pub use report::DashboardModel;
+
+/// The consortium a signed-in caller works in (the first one they may read), cached per account and data version.
 pub async fn consortium_of(ctx: &crate::auth::Ctx, caller: &medist_app::Caller) -> Result<i64, medist_app::AppError> {
-    medist_app::org::home_consortium(&ctx.st.db, caller).await?.ok_or(medist_app::AppError::Forbidden("no-consortium"))
+    let v = ctx.version().await?;
+    let key = (caller.actor.user_id, caller.actor.scope == medist_core::access::Scope::Write);
+    ctx.st
+        .caches
+        .home
+        .get_or_try(key, v, || medist_app::org::home_consortium(&ctx.st.db, caller))
+        .await?
+        .ok_or(medist_app::AppError::Forbidden("no-consortium"))
 }
 
 /// Renders a template; a template error is logged and shown as a short message.

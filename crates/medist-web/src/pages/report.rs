@@ -16,7 +16,9 @@ use serde::Deserialize;
 use super::{Layout, page};
 use crate::AppState;
 use crate::auth::Ctx;
+use crate::cache::DashboardKey;
 use crate::error::HtmlError;
+use medist_core::access::{Action, Resource};
 
 type PageResult = Result<Response, HtmlError>;
 
@@ -65,7 +67,7 @@ async fn report_for_institution(
     app::annual_for(&ctx.st.db, &caller, cid, year.unwrap_or(this_year), now, institution).await
 }
 
-struct Card {
+pub struct Card {
     name: String,
     unit: String,
     year_value: i64,
@@ -75,10 +77,8 @@ struct Card {
     percent: i64,
 }
 
-#[derive(Template)]
-#[template(path = "dashboard.html")]
-struct DashboardPage {
-    l: Layout,
+/// What the dashboard shows for one key (see `cache::DashboardKey`), computed once per data version.
+pub struct DashboardModel {
     year: i32,
     years: Vec<i32>,
     cards: Vec<Card>,
@@ -86,20 +86,34 @@ struct DashboardPage {
     budget_total: String,
     sample: bool,
     institutions: Vec<(i64, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage<'a> {
+    l: Layout,
+    m: &'a DashboardModel,
     institution: Option<i64>,
 }
 
-impl DashboardPage {
+impl DashboardPage<'_> {
     fn is_chosen(&self, id: &i64) -> bool {
         self.institution == Some(*id)
     }
 }
 
-async fn dashboard(ctx: Ctx, Query(q): Query<YearQuery>) -> PageResult {
-    let r = report_for_institution(&ctx, q.year, q.institution).await?;
-    let lang = lang_of(&ctx);
-    let caller = ctx.caller()?;
-    let cid = super::consortium_of(&ctx, &caller).await?;
+async fn dashboard_model(
+    ctx: &Ctx,
+    caller: &medist_app::Caller,
+    cid: i64,
+    year: Option<i32>,
+    institution: Option<i64>,
+) -> Result<std::sync::Arc<DashboardModel>, AppError> {
+    let c = medist_db::org::get_consortium(&ctx.st.db, cid).await?;
+    let now = chrono::Utc::now();
+    let this_year = chrono::Datelike::year(&now).clamp(c.period_start_year, c.period_end_year);
+    let r = app::figures_for(&ctx.st.db, caller, cid, year.unwrap_or(this_year), now, institution).await?;
+    let lang = lang_of(ctx);
     let institutions = medist_db::org::list_institutions(&ctx.st.db, Some(cid), false)
         .await?
         .into_iter()
@@ -121,8 +135,7 @@ async fn dashboard(ctx: Ctx, Query(q): Query<YearQuery>) -> PageResult {
         })
         .collect();
     let charts = medist_report::charts::standard_charts(&r, lang);
-    let l = Layout::build(ctx.lang, ctx.auth.as_ref(), &ctx.csrf, &ctx.here, "dashboard-title", "nav-dashboard");
-    Ok(page(&DashboardPage {
+    Ok(std::sync::Arc::new(DashboardModel {
         year: r.program_year,
         years: r.period.iter().collect(),
         cards,
@@ -130,9 +143,31 @@ async fn dashboard(ctx: Ctx, Query(q): Query<YearQuery>) -> PageResult {
         budget_total: r.total_budget_krw.map(|k| medist_core::locale::format_krw(k, ctx.lang)).unwrap_or_default(),
         sample: r.sample_data,
         institutions,
-        institution: q.institution,
-        l,
     }))
+}
+
+/// The dashboard: access is decided for every request; the figures come from the cache when the data version has
+/// not moved since they were computed.
+async fn dashboard(ctx: Ctx, Query(q): Query<YearQuery>) -> PageResult {
+    let caller = ctx.caller()?;
+    let cid = super::consortium_of(&ctx, &caller).await?;
+    caller.require(Action::Read, Resource::Budget { consortium_id: cid, institution_id: None })?;
+    let key = DashboardKey {
+        consortium_id: cid,
+        year: q.year,
+        institution: q.institution,
+        korean: ctx.lang == medist_core::locale::Locale::Ko,
+        today: chrono::Utc::now().date_naive(),
+    };
+    let v = ctx.version().await?;
+    let m = ctx
+        .st
+        .caches
+        .dashboard
+        .get_or_try(key, v, || dashboard_model(&ctx, &caller, cid, q.year, q.institution))
+        .await?;
+    let l = Layout::build(ctx.lang, ctx.auth.as_ref(), &ctx.csrf, &ctx.here, "dashboard-title", "nav-dashboard");
+    Ok(page(&DashboardPage { l, m: &m, institution: q.institution }))
 }
 
 async fn download(ctx: Ctx, Query(q): Query<YearQuery>) -> PageResult {

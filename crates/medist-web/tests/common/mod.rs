@@ -69,6 +69,16 @@ impl TestApp {
         TestApp { router, db, consortium_id: s.consortium_id, inst, demo_password: s.demo_password, _t: t }
     }
 
+    /// A router over a database prepared by the test itself (no demo, no institutions by name).
+    pub fn with_router(router: Router, db: Db, consortium_id: i64, t: TestDb) -> TestApp {
+        TestApp { router, db, consortium_id, inst: HashMap::new(), demo_password: String::new(), _t: t }
+    }
+
+    /// A second connection pool to the same database, as another process (`medist` on the command line) has.
+    pub async fn second_pool(&self) -> Db {
+        self._t.second_pool().await.expect("a second pool")
+    }
+
     pub fn inst(&self, short: &str) -> i64 {
         self.inst[short]
     }
