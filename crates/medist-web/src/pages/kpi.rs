@@ -90,6 +90,8 @@ struct KpiPage {
     c: Card,
     /// This page's counted records.
     counted: Vec<Counted>,
+    /// What the rule counts (`publication`, `trainee`, …), parsed once per request, not once per record.
+    entity: String,
     pager: super::Pager,
     names: Arc<KpiPageLabels>,
     can_edit: bool,
@@ -102,8 +104,7 @@ impl KpiPage {
         if let Some(l) = self.names.links.get(id) {
             return l.clone();
         }
-        let rule = medist_performance::parse(&self.c.r.kpi.rule_text).map(|r| r.entity).unwrap_or_default();
-        match rule.as_str() {
+        match self.entity.as_str() {
             "trainee" => format!("/trainees/{id}"),
             "publication" => format!("/publications/{id}"),
             "project" => format!("/projects/{id}"),
@@ -167,12 +168,14 @@ async fn kpi_view(ctx: &Ctx, id: i64, page_no: u64, f: FormState, preview_errors
         .await?;
     let paged = medist_db::Paged { items: Vec::<()>::new(), page: page_no, per_page: RECORDS_PER_PAGE, total };
     let pager = super::Pager::new(ctx.lang, &format!("/kpis/{id}"), &[], &paged);
+    let entity = medist_performance::parse(&r.kpi.rule_text).map(|x| x.entity).unwrap_or_default();
     let status = if preview_errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok((
         status,
         page(&KpiPage {
             l: Layout::from_ctx(ctx, "kpi-title", "nav-kpis"),
             c: card(r),
+            entity,
             counted,
             pager,
             names,
