@@ -295,3 +295,91 @@ pub async fn set_program_rules(
     }
     Ok(check)
 }
+
+/// A new degree program with its rules, which must be valid for the catalog (the office).
+#[allow(clippy::too_many_arguments)]
+pub async fn create_program(
+    db: &Db,
+    caller: &Caller,
+    consortium_id: i64,
+    code: &str,
+    title_ko: &str,
+    title_en: &str,
+    kind: &str,
+    catalog_year: i32,
+    rules_text: &str,
+) -> AppResult<Result<degree_program::Model, RulesCheck>> {
+    medist_db::org::get_consortium(db, consortium_id).await?;
+    caller.require(Action::Update, Resource::Catalog { consortium_id })?;
+    let mut check = RulesCheck {
+        program_code: code.trim().to_string(),
+        valid: false,
+        saved: false,
+        requirements: Vec::new(),
+        problems: Vec::new(),
+    };
+    match parse_rules(rules_text) {
+        Err(e) => check.problems.push(RuleProblem { line: e.at().line, column: e.at().column, message: e.to_string() }),
+        Ok(rules) => {
+            check.requirements = rules.requirements.keys().cloned().collect();
+            let at = rules.program.at;
+            if rules.program.name != code.trim() {
+                check.problems.push(RuleProblem {
+                    line: at.line,
+                    column: at.column,
+                    message: format!(
+                        "{at}: the rules describe program `{}`, not `{}`",
+                        rules.program.name,
+                        code.trim()
+                    ),
+                });
+            }
+            if rules.program.catalog_year != catalog_year {
+                check.problems.push(RuleProblem {
+                    line: at.line,
+                    column: at.column,
+                    message: format!("{at}: catalog_year {} is not {catalog_year}", rules.program.catalog_year),
+                });
+            }
+            let (catalog, equivalences) = store::engine_catalog(db, consortium_id).await?;
+            if let Err(errs) = validate_rules(&rules, &catalog, &equivalences, &GradeScales::default()) {
+                check.problems.extend(errs.into_iter().map(|e| RuleProblem {
+                    line: e.at().line,
+                    column: e.at().column,
+                    message: e.to_string(),
+                }));
+            }
+        }
+    }
+    if !check.problems.is_empty() {
+        return Ok(Err(check));
+    }
+    Ok(Ok(store::create_program(
+        db,
+        &caller.who,
+        consortium_id,
+        code,
+        title_ko,
+        title_en,
+        kind,
+        catalog_year,
+        rules_text,
+    )
+    .await?))
+}
+
+/// A new course equivalence (the office).
+pub async fn create_equivalence(
+    db: &Db,
+    caller: &Caller,
+    consortium_id: i64,
+    from_code: &str,
+    to_code: &str,
+    effective_from: Option<NaiveDate>,
+    effective_to: Option<NaiveDate>,
+) -> AppResult<course_equivalence::Model> {
+    medist_db::org::get_consortium(db, consortium_id).await?;
+    caller.require(Action::Update, Resource::Catalog { consortium_id })?;
+    Ok(store::create_equivalence(db, &caller.who, consortium_id, from_code, to_code, effective_from, effective_to)
+        .await?)
+}

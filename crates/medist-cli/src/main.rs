@@ -117,6 +117,35 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Add a degree program for a catalog year with its rules (checked with line and column).
+    ProgramAdd {
+        code: String,
+        /// joint_degree, md_phd, phd, ms, cross_degree_certificate
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        year: i32,
+        #[arg(long, default_value = "")]
+        title_ko: String,
+        #[arg(long, default_value = "")]
+        title_en: String,
+        /// The rule file.
+        #[arg(long)]
+        rules: PathBuf,
+        #[arg(long)]
+        consortium: Option<i64>,
+    },
+    /// Add a course equivalence: FROM (taken at one institution) counts as TO (at another) from a date.
+    EquivalenceAdd {
+        from: String,
+        to: String,
+        #[arg(long = "from-date")]
+        from_date: chrono::NaiveDate,
+        #[arg(long = "to-date")]
+        to_date: Option<chrono::NaiveDate>,
+        #[arg(long)]
+        consortium: Option<i64>,
+    },
     /// Check a program's degree-requirement rules from a file and, unless `--check`, save them.
     ProgramRules {
         /// The program's code, e.g. joint_phd.
@@ -1114,6 +1143,33 @@ async fn run(cli: Cli, cfg: config::Config) -> Result<()> {
                     }
                 }
             }
+        }
+        Command::ProgramAdd { code, kind, year, title_ko, title_en, rules, consortium } => {
+            let db = open(&cfg).await?;
+            let cid = default_consortium(&db, consortium).await?;
+            let text = std::fs::read_to_string(&rules).with_context(|| format!("cannot read {}", rules.display()))?;
+            match medist_app::education::create_program(
+                &db, &caller, cid, &code, &title_ko, &title_en, &kind, year, &text,
+            )
+            .await
+            .map_err(explain)?
+            {
+                Ok(p) => println!("program {} ({}) added with id {}", p.code, p.catalog_year, p.id),
+                Err(check) => {
+                    for e in &check.problems {
+                        eprintln!("{}:{}:{}: {}", rules.display(), e.line, e.column, e.message);
+                    }
+                    bail!("{} problems: the program was not added", check.problems.len());
+                }
+            }
+        }
+        Command::EquivalenceAdd { from, to, from_date, to_date, consortium } => {
+            let db = open(&cfg).await?;
+            let cid = default_consortium(&db, consortium).await?;
+            let e = medist_app::education::create_equivalence(&db, &caller, cid, &from, &to, Some(from_date), to_date)
+                .await
+                .map_err(explain)?;
+            println!("{from} counts as {to} from {} (equivalence {})", e.effective_from, e.id);
         }
         Command::ProgramRules { program, file, check, consortium } => {
             let db = open(&cfg).await?;

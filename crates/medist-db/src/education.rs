@@ -432,3 +432,121 @@ pub async fn faculty(db: &Db, consortium_id: i64) -> Result<Vec<person::Model>, 
     }
     Ok(people.into_iter().filter(|p| appointed.contains(&p.id)).collect())
 }
+
+/// Program kinds.
+pub const PROGRAM_KINDS: [&str; 5] = ["joint_degree", "md_phd", "phd", "ms", "cross_degree_certificate"];
+
+/// A new degree program (its rules checked by the caller); one per code and catalog year.
+#[allow(clippy::too_many_arguments)]
+pub async fn create_program(
+    db: &Db,
+    who: &Who,
+    consortium_id: i64,
+    code: &str,
+    title_ko: &str,
+    title_en: &str,
+    kind: &str,
+    catalog_year: i32,
+    rules_text: &str,
+) -> Result<degree_program::Model, StoreError> {
+    let mut e = medist_core::FieldErrors::new();
+    if code.trim().is_empty() || !code.trim().chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        e.add("code", if code.trim().is_empty() { "required" } else { "invalid-code" });
+    }
+    if title_ko.trim().is_empty() && title_en.trim().is_empty() {
+        e.add("title_ko", "required");
+    }
+    if !PROGRAM_KINDS.contains(&kind) {
+        e.add("kind", "unknown-value");
+    }
+    if !(2000..=2100).contains(&catalog_year) {
+        e.add("catalog_year", "out-of-range");
+    }
+    e.into_result()?;
+    let txn = db.write().await?;
+    let clash = degree_program::Entity::find()
+        .filter(degree_program::Column::ConsortiumId.eq(consortium_id))
+        .filter(degree_program::Column::Code.eq(code.trim()))
+        .filter(degree_program::Column::CatalogYear.eq(catalog_year))
+        .one(&txn)
+        .await?;
+    if clash.is_some() {
+        return Err(StoreError::Conflict { code: "duplicate-program", field: Some("code") });
+    }
+    let m = degree_program::ActiveModel {
+        consortium_id: Set(consortium_id),
+        code: Set(code.trim().to_string()),
+        title_ko: Set(title_ko.trim().to_string()),
+        title_en: Set(title_en.trim().to_string()),
+        kind: Set(kind.to_string()),
+        catalog_year: Set(catalog_year),
+        rules_text: Set(rules_text.to_string()),
+        is_sample: Set(false),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    record(&txn, who, "create", "degree_program", m.id, None, serde_json::to_value(&m).ok()).await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+/// A course equivalence: `from` (at one institution) counts as `to` (at another) from a date, optionally until
+/// one. Both courses are the consortium's, at two different institutions; the same pair may not overlap in time.
+pub async fn create_equivalence(
+    db: &Db,
+    who: &Who,
+    consortium_id: i64,
+    from_code: &str,
+    to_code: &str,
+    effective_from: Option<NaiveDate>,
+    effective_to: Option<NaiveDate>,
+) -> Result<course_equivalence::Model, StoreError> {
+    let list = courses(db, consortium_id).await?;
+    let find = |c: &str| list.iter().find(|x| x.code.eq_ignore_ascii_case(c.trim()));
+    let (from, to) = (find(from_code), find(to_code));
+    let mut e = medist_core::FieldErrors::new();
+    if from.is_none() {
+        e.add("from_code", "unknown-course");
+    }
+    if to.is_none() {
+        e.add("to_code", "unknown-course");
+    }
+    if let (Some(f), Some(t)) = (from, to)
+        && f.institution_id == t.institution_id
+    {
+        e.add("to_code", "same-institution");
+    }
+    match (effective_from, effective_to) {
+        (None, _) => e.add("effective_from", "required"),
+        (Some(a), Some(b)) if b < a => e.add("effective_to", "before-start"),
+        _ => {}
+    }
+    e.into_result()?;
+    let (Some(from), Some(to), Some(start)) = (from, to, effective_from) else {
+        return Err(StoreError::invalid("from_code", "required"));
+    };
+    let txn = db.write().await?;
+    let same = course_equivalence::Entity::find()
+        .filter(course_equivalence::Column::FromCourseId.eq(from.id))
+        .filter(course_equivalence::Column::ToCourseId.eq(to.id))
+        .all(&txn)
+        .await?;
+    let far = NaiveDate::MAX;
+    if same.iter().any(|x| start <= x.effective_to.unwrap_or(far) && x.effective_from <= effective_to.unwrap_or(far)) {
+        return Err(StoreError::Conflict { code: "overlapping-equivalence", field: Some("effective_from") });
+    }
+    let m = course_equivalence::ActiveModel {
+        from_course_id: Set(from.id),
+        to_course_id: Set(to.id),
+        effective_from: Set(start),
+        effective_to: Set(effective_to),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    record(&txn, who, "create", "course_equivalence", m.id, None, serde_json::to_value(&m).ok()).await?;
+    txn.commit().await?;
+    Ok(m)
+}

@@ -717,3 +717,87 @@ async fn the_roadmap_counts_its_regional_indicators_from_the_records() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_office_adds_a_program_and_an_equivalence_that_the_audit_then_uses() {
+    let app = TestApp::new().await;
+    let c = app.consortium_id;
+    let office = app.session("office@miracle.example").await;
+    let rules = "program ms_bme {\n  title \"MS in Biomedical Engineering\"\n  catalog_year 2027\n  home GIST\n  requires degree\n}\n\nrequirement degree all_of {\n  course BSE7101\n  course NOPE1\n}\n";
+    let r = app.api("POST", &format!("/api/v1/consortia/{c}/programs"), Some(&office), Some(json!({"code": "ms_bme", "title_ko": "의공학 석사", "kind": "ms", "catalog_year": 2027, "rules": rules}))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("NOPE1") && r.json()["problems"][0]["line"] == 10, "{}", r.body);
+    let good = rules.replace("  course NOPE1\n", "");
+    let r = app
+        .api(
+            "POST",
+            &format!("/api/v1/consortia/{c}/programs"),
+            Some(&office),
+            Some(
+                json!({"code": "ms_bme", "title_ko": "의공학 석사", "kind": "ms", "catalog_year": 2027, "rules": good}),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = app
+        .api(
+            "POST",
+            &format!("/api/v1/consortia/{c}/programs"),
+            Some(&office),
+            Some(json!({"code": "ms_bme", "title_ko": "x", "kind": "ms", "catalog_year": 2027, "rules": good})),
+        )
+        .await;
+    assert_eq!(r.json()["code"], "duplicate-program");
+    let t = trainee_by_email(&app, "trainee01.sample@miracle.example").await;
+    let wi = app.api("GET", &format!("/api/v1/trainees/{t}/audit?what_if=ms_bme"), Some(&office), None).await.json();
+    assert_eq!(wi["program_code"], "ms_bme");
+
+    // Equivalences: two institutions, dates in order, no overlap for the same pair.
+    let eq = |from: &str, to: &str, start: &str| json!({"from_code": from, "to_code": to, "effective_from": start});
+    let r = app
+        .api(
+            "POST",
+            &format!("/api/v1/consortia/{c}/equivalences"),
+            Some(&office),
+            Some(eq("BSE7101", "BSE7102", "2026-03-01")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("same-institution"), "{}", r.body);
+    let r = app
+        .api(
+            "POST",
+            &format!("/api/v1/consortia/{c}/equivalences"),
+            Some(&office),
+            Some(eq("MED6301", "BSE7401", "2026-03-01")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = app
+        .api(
+            "POST",
+            &format!("/api/v1/consortia/{c}/equivalences"),
+            Some(&office),
+            Some(eq("MED6301", "BSE7401", "2027-03-01")),
+        )
+        .await;
+    assert_eq!(r.json()["code"], "overlapping-equivalence");
+    let page = app
+        .post_form(
+            "/education/equivalences",
+            Some(&office),
+            &[("from_code", "NOPE"), ("to_code", "BSE7401"), ("effective_from", "2026-03-01")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let faculty = app.session("faculty@miracle.example").await;
+    let r = app
+        .api(
+            "POST",
+            &format!("/api/v1/consortia/{c}/equivalences"),
+            Some(&faculty),
+            Some(eq("MED6101", "BSE7401", "2026-03-01")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}

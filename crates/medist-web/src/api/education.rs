@@ -43,6 +43,8 @@ pub fn routes() -> Router<AppState> {
         .route("/consortia/{id}/education/export", get(export_list))
         .route("/programs/{id}/rules", put(set_rules))
         .route("/consortia/{id}/offerings", get(list_offerings))
+        .route("/consortia/{id}/programs", post(create_program))
+        .route("/consortia/{id}/equivalences", post(create_equivalence))
         .route("/courses/{id}/offerings", post(create_offering))
 }
 
@@ -467,4 +469,62 @@ pub async fn create_offering(
         instructor_ids: b.instructor_ids,
     };
     Ok((StatusCode::CREATED, Json(records::create_offering(&st.db, &c, id, &input).await?)))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ProgramBody {
+    code: String,
+    #[serde(default)]
+    title_ko: String,
+    #[serde(default)]
+    title_en: String,
+    /// joint_degree, md_phd, phd, ms, cross_degree_certificate
+    kind: String,
+    catalog_year: i32,
+    /// The degree requirements in the rule language; checked with line and column.
+    rules: String,
+}
+
+/// A new degree program for a catalog year with its rules (program office): 422 with every rule problem by line
+/// and column, nothing saved, when the rules are not valid.
+#[utoipa::path(post, path = "/api/v1/consortia/{id}/programs", tag = "education", params(("id" = i64, Path)), request_body = ProgramBody,
+    responses((status = 201, body = medist_db::entities::degree_program::Model), (status = 422, body = app::RulesCheck)))]
+pub async fn create_program(
+    st: St,
+    ApiCaller(c): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<ProgramBody>,
+) -> Result<Response, ApiError> {
+    let r = app::create_program(&st.db, &c, id, &b.code, &b.title_ko, &b.title_en, &b.kind, b.catalog_year, &b.rules)
+        .await?;
+    Ok(match r {
+        Ok(m) => (StatusCode::CREATED, Json(m)).into_response(),
+        Err(check) => (StatusCode::UNPROCESSABLE_ENTITY, Json(check)).into_response(),
+    })
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct EquivalenceBody {
+    /// The course taken (at one institution) …
+    from_code: String,
+    /// … counts as this course (at another).
+    to_code: String,
+    #[schema(value_type = String, format = Date)]
+    effective_from: Option<chrono::NaiveDate>,
+    #[schema(value_type = Option<String>, format = Date)]
+    #[serde(default)]
+    effective_to: Option<chrono::NaiveDate>,
+}
+
+/// A course equivalence between two institutions with its dates (program office); the same pair may not overlap.
+#[utoipa::path(post, path = "/api/v1/consortia/{id}/equivalences", tag = "education", params(("id" = i64, Path)), request_body = EquivalenceBody,
+    responses((status = 201, body = medist_db::entities::course_equivalence::Model), (status = 409, body = super::Problem), (status = 422, body = super::Problem)))]
+pub async fn create_equivalence(
+    st: St,
+    ApiCaller(c): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<EquivalenceBody>,
+) -> Result<(StatusCode, Json<medist_db::entities::course_equivalence::Model>), ApiError> {
+    let m = app::create_equivalence(&st.db, &c, id, &b.from_code, &b.to_code, b.effective_from, b.effective_to).await?;
+    Ok((StatusCode::CREATED, Json(m)))
 }

@@ -70,7 +70,7 @@ async fn not_found() -> ApiError {
         education::delete_exception, education::list_plans, education::save_plan, education::sign_plan,
         education::list_positions, education::add_position, education::delete_position, education::training_tables,
         education::import_list, education::export_list, education::set_rules, education::list_offerings,
-        education::create_offering,
+        education::create_offering, education::create_program, education::create_equivalence,
         outputs::list, outputs::import, outputs::get_publication, outputs::review_queue, outputs::merge, outputs::keep,
         outputs::sci_years, outputs::sci_import, outputs::sci_delete, outputs::author_candidates,
         outputs::confirm_author, outputs::reject_author,

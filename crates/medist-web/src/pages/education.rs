@@ -36,6 +36,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/education", get(catalog_page))
         .route("/education/offerings", post(offering_add))
+        .route("/education/equivalences", post(equivalence_add))
+        .route("/education/programs", post(program_add))
         .route("/trainees", get(trainees_page))
         .route("/trainees/{id}", get(trainee_page))
         .route("/trainees/{id}/status", post(trainee_status))
@@ -66,6 +68,7 @@ struct CatalogPage {
     course_codes: HashMap<i64, String>,
     can_edit: bool,
     offerings: Vec<medist_db::education_records::OfferingRow>,
+    program_kinds: Vec<&'static str>,
     /// Instructors to choose from (faculty and clinicians of every institution): id, name.
     instructors: Vec<(i64, String)>,
     f: FormState,
@@ -114,6 +117,7 @@ async fn catalog_view(ctx: &Ctx, f: FormState) -> PageResult {
             inst_names,
             course_codes,
             offerings,
+            program_kinds: medist_db::education::PROGRAM_KINDS.to_vec(),
             instructors,
             f,
         }),
@@ -487,6 +491,57 @@ async fn offering_add(ctx: Ctx, Form(pairs): Form<Vec<(String, String)>>) -> Pag
             let values: HashMap<String, String> = pairs.into_iter().collect();
             catalog_view(&ctx, FormState::from_values(ctx.lang, values).fail(e)?).await
         }
+    }
+}
+
+/// The equivalence form: `from_code`, `to_code`, `effective_from`, `effective_to`.
+async fn equivalence_add(ctx: Ctx, Form(v): Form<Fields>) -> PageResult {
+    let caller = ctx.caller()?;
+    let cid = super::consortium_of(&ctx, &caller).await?;
+    let g = |k: &str| v.get(k).cloned().unwrap_or_default();
+    let r = app::create_equivalence(
+        &ctx.st.db,
+        &caller,
+        cid,
+        &g("from_code"),
+        &g("to_code"),
+        date_field(&v, "effective_from"),
+        date_field(&v, "effective_to"),
+    )
+    .await;
+    match r {
+        Ok(_) => Ok(Redirect::to("/education?ok=saved#equivalences").into_response()),
+        Err(e) => catalog_view(&ctx, FormState::from_values(ctx.lang, v).fail(e)?).await,
+    }
+}
+
+/// The new-program form: `code`, `title_ko`, `title_en`, `kind`, `catalog_year`, `rules`.
+async fn program_add(ctx: Ctx, Form(v): Form<Fields>) -> PageResult {
+    let caller = ctx.caller()?;
+    let cid = super::consortium_of(&ctx, &caller).await?;
+    let g = |k: &str| v.get(k).cloned().unwrap_or_default();
+    let rules = g("rules").replace("\r\n", "\n");
+    let year: i32 = g("catalog_year").trim().parse().unwrap_or(0);
+    let r = app::create_program(
+        &ctx.st.db,
+        &caller,
+        cid,
+        &g("code"),
+        &g("title_ko"),
+        &g("title_en"),
+        &g("kind"),
+        year,
+        &rules,
+    )
+    .await;
+    match r {
+        Ok(Ok(_)) => Ok(Redirect::to("/education?ok=saved").into_response()),
+        Ok(Err(check)) => {
+            let mut f = FormState::from_values(ctx.lang, v);
+            f.general = Some(check.problems.iter().map(|p| p.message.clone()).collect::<Vec<_>>().join(" · "));
+            catalog_view(&ctx, f).await
+        }
+        Err(e) => catalog_view(&ctx, FormState::from_values(ctx.lang, v).fail(e)?).await,
     }
 }
 
