@@ -44,7 +44,7 @@ pub async fn import(
     db: &Db,
     caller: &Caller,
     consortium_id: i64,
-    input: impl BufRead + Send,
+    input: impl BufRead + Send + 'static,
     format: Format,
     opts: &ImportOptions,
     progress: impl FnMut(u64),

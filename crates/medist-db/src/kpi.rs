@@ -69,8 +69,8 @@ pub fn schema() -> Schema {
         )
 }
 
-fn rec(id: i64, fields: Vec<(&str, Value)>) -> Record {
-    Record { id, fields: fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<BTreeMap<_, _>>() }
+fn rec(id: i64, fields: Vec<(&'static str, Value)>) -> Record {
+    Record::new(id, fields)
 }
 
 fn text(s: &str) -> Value {

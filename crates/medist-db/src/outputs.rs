@@ -130,26 +130,58 @@ enum Link {
     None,
 }
 
+/// A record read and made ready on the reader thread: normalised keys for de-duplication, and the rows it would
+/// be written as, its authors already linked to people.
 struct Prepared {
-    record: Record,
-    doi: Option<String>,
-    pmid: Option<String>,
-    key: String,
-    title_norm: String,
-    first_author: String,
+    row: PublicationRow,
+    authors: Vec<AuthorRow>,
 }
 
-fn prepare(record: Record) -> Prepared {
-    let k = dedup_key(&record);
-    let key = format!("{}|{}|{}", k.title, k.year.map(|y| y.to_string()).unwrap_or_default(), k.first_author);
-    Prepared {
-        doi: record.doi.as_deref().and_then(normalize_doi),
-        pmid: record.pmid.as_deref().and_then(normalize_pmid),
-        title_norm: k.title.clone(),
-        first_author: k.first_author.clone(),
-        key,
-        record,
-    }
+fn prepare(r: Record, people: &PeopleIndex) -> Prepared {
+    let k = dedup_key(&r);
+    let dedup_key = format!("{}|{}|{}", k.title, k.year.map(|y| y.to_string()).unwrap_or_default(), k.first_author);
+    let authors = r
+        .authors
+        .into_iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let (person_id, candidate_person_id, candidate_level) = match people.link(&a) {
+                Link::Sure(id) => (Some(id), None, None),
+                Link::Candidate(id, level) => (None, Some(id), Some(level)),
+                Link::None => (None, None, None),
+            };
+            AuthorRow {
+                publication_id: 0,
+                position: i as i32 + 1,
+                family: a.family,
+                given: a.given,
+                literal: a.literal,
+                orcid: a.orcid,
+                person_id,
+                candidate_person_id,
+                candidate_level,
+            }
+        })
+        .collect();
+    let row = PublicationRow {
+        title: r.title.unwrap_or_default(),
+        title_norm: k.title,
+        year: r.year,
+        journal: r.journal.name.unwrap_or_default(),
+        issn: r.journal.issn,
+        eissn: r.journal.eissn,
+        volume: r.volume,
+        issue: r.issue,
+        pages: r.pages,
+        doi: r.doi.as_deref().and_then(normalize_doi),
+        pmid: r.pmid.as_deref().and_then(normalize_pmid),
+        pub_type: pub_type(&r.pub_type),
+        first_author: k.first_author,
+        dedup_key,
+        funding: r.funding.join("\n"),
+        source_format: format!("{:?}", r.source.format).to_lowercase(),
+    };
+    Prepared { row, authors }
 }
 
 fn pub_type(t: &PubType) -> String {
@@ -165,8 +197,59 @@ fn pub_type(t: &PubType) -> String {
     }
 }
 
+/// What the reader thread hands to the writer: up to [`CHUNK`] prepared records and what it met reading them.
+#[derive(Default)]
+struct Batch {
+    records: Vec<Prepared>,
+    read: u64,
+    warnings: u64,
+    error_count: u64,
+    errors: Vec<String>,
+}
+
+/// Chunks in flight between the reader and the writer: memory stays bounded by a few chunks whatever the file.
+const BATCHES_IN_FLIGHT: usize = 2;
+
+/// The reader thread: parses, normalises and links authors, chunk by chunk, while the writer writes the previous
+/// chunk. Stops early when the writer has stopped (the channel is closed).
+fn read_batches<I>(records: I, people: &PeopleIndex, source_name: &str, tx: tokio::sync::mpsc::Sender<Batch>)
+where
+    I: Iterator<Item = Result<Record, ParseError>>,
+{
+    let mut b = Batch { records: Vec::with_capacity(CHUNK), ..Default::default() };
+    let mut reported = 0usize;
+    for item in records {
+        match item {
+            Ok(r) => {
+                b.read += 1;
+                b.warnings += r.warnings.len() as u64;
+                b.records.push(prepare(r, people));
+            }
+            Err(e) => {
+                b.error_count += 1;
+                if reported < MAX_REPORTED_ERRORS {
+                    reported += 1;
+                    b.errors.push(format!("{source_name}: {e}"));
+                }
+            }
+        }
+        if b.records.len() + b.error_count as usize >= CHUNK {
+            let full = std::mem::replace(&mut b, Batch { records: Vec::with_capacity(CHUNK), ..Default::default() });
+            if tx.blocking_send(full).is_err() {
+                return;
+            }
+        }
+    }
+    if b.read + b.error_count > 0 {
+        let _ = tx.blocking_send(b);
+    }
+}
+
 /// Imports publications read by `records` into the consortium. `progress` is called after each chunk
 /// with the number of records read so far.
+///
+/// Reading runs on a blocking thread and writing on the caller's task, with [`BATCHES_IN_FLIGHT`] chunks between
+/// them, so parsing the next chunk overlaps writing this one (and the server's async workers never parse).
 pub async fn import<I>(
     db: &Db,
     who: &Who,
@@ -176,42 +259,37 @@ pub async fn import<I>(
     mut progress: impl FnMut(u64),
 ) -> Result<ImportReport, StoreError>
 where
-    I: Iterator<Item = Result<Record, ParseError>>,
+    I: Iterator<Item = Result<Record, ParseError>> + Send + 'static,
 {
     let mut report =
         ImportReport { source_name: opts.source_name.clone(), dry_run: opts.dry_run, ..Default::default() };
     let txn = db.write().await?;
-    let people = PeopleIndex::load(&txn, consortium_id).await?;
-    let mut chunk: Vec<Prepared> = Vec::with_capacity(CHUNK);
+    let people = std::sync::Arc::new(PeopleIndex::load(&txn, consortium_id).await?);
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Batch>(BATCHES_IN_FLIGHT);
+    let reader = {
+        let people = people.clone();
+        let source_name = opts.source_name.clone();
+        tokio::task::spawn_blocking(move || read_batches(records, &people, &source_name, tx))
+    };
     let mut first_id: Option<i64> = None;
     let mut last_id: Option<i64> = None;
-    for item in records {
-        match item {
-            Ok(r) => {
-                report.read += 1;
-                report.warnings += r.warnings.len() as u64;
-                chunk.push(prepare(r));
-            }
-            Err(e) => {
-                report.error_count += 1;
-                if report.errors.len() < MAX_REPORTED_ERRORS {
-                    report.errors.push(format!("{}: {e}", opts.source_name));
-                }
-            }
-        }
-        if chunk.len() >= CHUNK {
-            let ids =
-                write_chunk(&txn, consortium_id, std::mem::take(&mut chunk), &people, &opts.source_name, &mut report)
-                    .await?;
+    // On an error below, `rx` is dropped with the transaction (rolled back), and the reader stops at its next chunk.
+    while let Some(batch) = rx.recv().await {
+        report.read += batch.read;
+        report.warnings += batch.warnings;
+        report.error_count += batch.error_count;
+        let room = MAX_REPORTED_ERRORS.saturating_sub(report.errors.len());
+        report.errors.extend(batch.errors.into_iter().take(room));
+        if !batch.records.is_empty() {
+            let ids = write_chunk(&txn, consortium_id, batch.records, &opts.source_name, &mut report).await?;
             first_id = first_id.or(ids.first().copied());
             last_id = ids.last().copied().or(last_id);
-            progress(report.read);
         }
+        progress(report.read);
     }
-    if !chunk.is_empty() {
-        let ids = write_chunk(&txn, consortium_id, chunk, &people, &opts.source_name, &mut report).await?;
-        first_id = first_id.or(ids.first().copied());
-        last_id = ids.last().copied().or(last_id);
+    if let Err(e) = reader.await {
+        // A reader that panicked: nothing is written, and the file is named.
+        return Err(StoreError::Config(format!("{}: the file could not be read to the end ({e})", opts.source_name)));
     }
     progress(report.read);
     if opts.dry_run || (report.error_count > 0 && !opts.valid_only) {
@@ -258,16 +336,23 @@ async fn write_chunk(
     txn: &DatabaseTransaction,
     consortium_id: i64,
     chunk: Vec<Prepared>,
-    people: &PeopleIndex,
     source_name: &str,
     report: &mut ImportReport,
 ) -> Result<Vec<i64>, StoreError> {
-    let dois =
-        existing(txn, consortium_id, publication::Column::Doi, chunk.iter().filter_map(|p| p.doi.clone()).collect())
-            .await?;
-    let pmids =
-        existing(txn, consortium_id, publication::Column::Pmid, chunk.iter().filter_map(|p| p.pmid.clone()).collect())
-            .await?;
+    let dois = existing(
+        txn,
+        consortium_id,
+        publication::Column::Doi,
+        chunk.iter().filter_map(|p| p.row.doi.clone()).collect(),
+    )
+    .await?;
+    let pmids = existing(
+        txn,
+        consortium_id,
+        publication::Column::Pmid,
+        chunk.iter().filter_map(|p| p.row.pmid.clone()).collect(),
+    )
+    .await?;
     // Same title, year and first author: the same work unless an identifier or the place in the
     // journal says otherwise (recurring columns such as "Editorial comments" share all three).
     let mut keys: HashMap<String, Vec<Placement>> = HashMap::new();
@@ -280,15 +365,19 @@ async fn write_chunk(
         .column(publication::Column::Issue)
         .column(publication::Column::Pages)
         .filter(publication::Column::ConsortiumId.eq(consortium_id))
-        .filter(publication::Column::DedupKey.is_in(chunk.iter().map(|p| p.key.clone()).collect::<Vec<_>>()))
+        .filter(publication::Column::DedupKey.is_in(chunk.iter().map(|p| p.row.dedup_key.clone()).collect::<Vec<_>>()))
         .into_tuple()
         .all(txn)
         .await?;
     for (k, doi, volume, issue, pages) in rows {
         keys.entry(k).or_default().push(Placement { doi, volume, issue, pages });
     }
-    // Possible duplicates: same first author and year, title close but not equal.
-    let authors: Vec<String> = chunk.iter().map(|p| p.first_author.clone()).filter(|a| !a.is_empty()).collect();
+    // Possible duplicates: same first author and year, title close but not equal. Asking for the chunk's first
+    // authors and years separately may bring a few extra rows (another author's year), filtered below; asking by
+    // author alone brought every earlier paper of a common family name with every chunk.
+    let authors: Vec<String> = chunk.iter().map(|p| p.row.first_author.clone()).filter(|a| !a.is_empty()).collect();
+    let years: Vec<i32> = chunk.iter().filter_map(|p| p.row.year).collect::<HashSet<_>>().into_iter().collect();
+    let undated = chunk.iter().any(|p| p.row.year.is_none());
     type Row = (i64, String, Option<i32>, String, Option<String>, Option<String>, Option<String>, Option<String>);
     let stored: Vec<Row> = if authors.is_empty() {
         vec![]
@@ -305,6 +394,11 @@ async fn write_chunk(
             .column(publication::Column::Pages)
             .filter(publication::Column::ConsortiumId.eq(consortium_id))
             .filter(publication::Column::FirstAuthor.is_in(authors))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(publication::Column::Year.is_in(years))
+                    .add_option(undated.then(|| publication::Column::Year.is_null())),
+            )
             .into_tuple()
             .all(txn)
             .await?
@@ -323,17 +417,17 @@ async fn write_chunk(
     let t = now();
     // First decide every record of the chunk, then write the new ones with one statement per table.
     let mut accepted: Vec<Accepted> = Vec::new();
-    for p in chunk {
+    for Prepared { row, authors } in chunk {
         let here = Placement {
-            doi: p.doi.clone(),
-            volume: p.record.volume.clone(),
-            issue: p.record.issue.clone(),
-            pages: p.record.pages.clone(),
+            doi: row.doi.clone(),
+            volume: row.volume.clone(),
+            issue: row.issue.clone(),
+            pages: row.pages.clone(),
         };
-        let same_key = !p.title_norm.is_empty()
-            && keys.get(&p.key).is_some_and(|places| places.iter().any(|other| !other.conflicts(&here)));
-        let dup = p.doi.as_ref().is_some_and(|d| dois.contains(d) || seen_doi.contains(d))
-            || p.pmid.as_ref().is_some_and(|d| pmids.contains(d) || seen_pmid.contains(d))
+        let same_key = !row.title_norm.is_empty()
+            && keys.get(&row.dedup_key).is_some_and(|places| places.iter().any(|other| !other.conflicts(&here)));
+        let dup = row.doi.as_ref().is_some_and(|d| dois.contains(d) || seen_doi.contains(d))
+            || row.pmid.as_ref().is_some_and(|d| pmids.contains(d) || seen_pmid.contains(d))
             || same_key;
         if dup {
             report.duplicates += 1;
@@ -341,104 +435,38 @@ async fn write_chunk(
         }
         let similar = neighbours
             .iter()
-            .filter(|n| n.first_author == p.first_author && n.year == p.record.year)
+            .filter(|n| n.first_author == row.first_author && n.year == row.year)
             .filter(|n| !n.place.conflicts(&here))
-            .map(|n| (n.id, title_similarity(&n.title_norm, &p.title_norm)))
+            .map(|n| (n.id, title_similarity(&n.title_norm, &row.title_norm)))
             .filter(|(_, s)| *s >= FUZZY_TITLE_THRESHOLD)
             .max_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal));
         report.created += 1;
-        if let Some(d) = &p.doi {
+        if let Some(d) = &row.doi {
             seen_doi.insert(d.clone());
         }
-        if let Some(d) = &p.pmid {
+        if let Some(d) = &row.pmid {
             seen_pmid.insert(d.clone());
         }
-        keys.entry(p.key.clone()).or_default().push(Placement {
-            doi: here.doi.clone(),
-            volume: here.volume.clone(),
-            issue: here.issue.clone(),
-            pages: here.pages.clone(),
-        });
+        keys.entry(row.dedup_key.clone()).or_default().push(here.clone());
         // Later records of the same chunk compare with this one too.
         neighbours.push(Neighbour {
             id: NewOrOld::New(accepted.len()),
-            first_author: p.first_author.clone(),
-            year: p.record.year,
-            title_norm: p.title_norm.clone(),
+            first_author: row.first_author.clone(),
+            year: row.year,
+            title_norm: row.title_norm.clone(),
             place: here,
         });
-        let r = &p.record;
-        let authors = r
-            .authors
-            .iter()
-            .enumerate()
-            .map(|(i, a)| {
-                let (person, candidate, level) = match people.link(a) {
-                    Link::Sure(id) => (Some(id), None, None),
-                    Link::Candidate(id, level) => (None, Some(id), Some(level.to_string())),
-                    Link::None => (None, None, None),
-                };
-                publication_author::ActiveModel {
-                    position: Set(i as i32 + 1),
-                    family: Set(a.family.clone()),
-                    given: Set(a.given.clone()),
-                    literal: Set(a.literal.clone()),
-                    orcid: Set(a.orcid.clone()),
-                    person_id: Set(person),
-                    candidate_person_id: Set(candidate),
-                    candidate_level: Set(level),
-                    ..Default::default()
-                }
-            })
-            .collect();
-        let model = publication::ActiveModel {
-            consortium_id: Set(consortium_id),
-            title: Set(r.title.clone().unwrap_or_default()),
-            title_norm: Set(p.title_norm.clone()),
-            year: Set(r.year),
-            journal: Set(r.journal.name.clone().unwrap_or_default()),
-            issn: Set(r.journal.issn.clone()),
-            eissn: Set(r.journal.eissn.clone()),
-            volume: Set(r.volume.clone()),
-            issue: Set(r.issue.clone()),
-            pages: Set(r.pages.clone()),
-            doi: Set(p.doi.clone()),
-            pmid: Set(p.pmid.clone()),
-            pub_type: Set(pub_type(&r.pub_type)),
-            first_author: Set(p.first_author.clone()),
-            dedup_key: Set(p.key.clone()),
-            funding: Set(r.funding.join("\n")),
-            source_format: Set(format!("{:?}", r.source.format).to_lowercase()),
-            source_name: Set(source_name.to_string()),
-            is_sample: Set(false),
-            created_at: Set(t),
-            ..Default::default()
-        };
-        accepted.push(Accepted { model, authors, similar });
+        accepted.push(Accepted { row, authors, similar });
     }
     if accepted.is_empty() {
         return Ok(vec![]);
     }
-    // One INSERT for the chunk's publications. Both backends number the rows of one multi-row INSERT in the order
-    // of its VALUES (SQLite's rowid and a PostgreSQL sequence only grow), so the sorted keys are the ids of the
-    // records in chunk order, whatever order RETURNING gives them in.
-    let mut ids: Vec<i64> = Vec::with_capacity(accepted.len());
-    for part in accepted.chunks(PUBLICATION_ROWS_PER_INSERT) {
-        let mut keys: Vec<i64> = publication::Entity::insert_many(part.iter().map(|a| a.model.clone()))
-            .exec_with_returning_keys(txn)
-            .await?;
-        keys.sort_unstable();
-        ids.extend(keys);
-    }
-    if ids.len() != accepted.len() {
-        return Err(StoreError::Config(format!("{} publications written, {} ids returned", accepted.len(), ids.len())));
-    }
-    let mut authors: Vec<publication_author::ActiveModel> = Vec::new();
+    let ids = insert_publications(txn, consortium_id, source_name, t, &accepted).await?;
+    let mut authors: Vec<AuthorRow> = Vec::new();
     let mut candidates: Vec<duplicate_candidate::ActiveModel> = Vec::new();
     for (a, &id) in accepted.into_iter().zip(&ids) {
-        for mut author in a.authors {
-            author.publication_id = Set(id);
-            authors.push(author);
+        for author in a.authors {
+            authors.push(AuthorRow { publication_id: id, ..author });
         }
         if let Some((other, s)) = a.similar {
             report.to_review += 1;
@@ -457,19 +485,155 @@ async fn write_chunk(
             });
         }
     }
-    for part in authors.chunks(AUTHOR_ROWS_PER_INSERT) {
-        publication_author::Entity::insert_many(part.to_vec()).exec_without_returning(txn).await?;
-    }
-    for part in candidates.chunks(AUTHOR_ROWS_PER_INSERT) {
-        duplicate_candidate::Entity::insert_many(part.to_vec()).exec_without_returning(txn).await?;
+    insert_authors(txn, &authors).await?;
+    if !candidates.is_empty() {
+        duplicate_candidate::Entity::insert_many(candidates).exec_without_returning(txn).await?;
     }
     Ok(ids)
 }
 
-/// Rows per INSERT: publications have 20 columns, authors 7, within SQLite's 32,766 and PostgreSQL's 65,535
-/// bind parameters per statement.
-const PUBLICATION_ROWS_PER_INSERT: usize = 1000;
-const AUTHOR_ROWS_PER_INSERT: usize = 2000;
+/// A chunk's rows travel to the database as one JSON array bound to one parameter, and the database expands it
+/// (`jsonb_each` in SQLite, `json_array_elements` in PostgreSQL). The statement text is the same for every chunk, so
+/// it is prepared once, and nothing is built per value: a multi-row `VALUES` list of 500 publications with 2,000
+/// authors was a new statement of 20,000 parameters for each chunk, and preparing and binding it cost more than
+/// parsing the file.
+///
+/// `columns` are the table's columns filled from the JSON array elements, in order, each with its PostgreSQL type;
+/// `fixed` are columns with one value for every row, bound as ordinary parameters before the JSON.
+fn bulk_insert_sql(
+    backend: sea_orm::DatabaseBackend,
+    table: &str,
+    columns: &[(&str, &str)],
+    fixed: &[&str],
+    returning: Option<&str>,
+) -> String {
+    let names: Vec<&str> = columns.iter().map(|(c, _)| *c).chain(fixed.iter().copied()).collect();
+    let pg = backend == sea_orm::DatabaseBackend::Postgres;
+    let mut exprs: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, (_, ty))| if pg { format!("(e.v->>{i})::{ty}") } else { format!("e.value->>{i}") })
+        .collect();
+    exprs.extend((1..=fixed.len()).map(|n| if pg { format!("${n}") } else { "?".to_string() }));
+    let from = if pg {
+        format!("json_array_elements(${}::json) WITH ORDINALITY AS e(v, n) ORDER BY e.n", fixed.len() + 1)
+    } else {
+        // jsonb_each: the text is parsed once into SQLite's binary JSON, and each element's columns are read from
+        // it without parsing the element's text again per column.
+        "jsonb_each(?) AS e ORDER BY e.key".to_string()
+    };
+    let returning = returning.map(|r| format!(" RETURNING {r}")).unwrap_or_default();
+    format!("INSERT INTO {table} ({}) SELECT {} FROM {from}{returning}", names.join(", "), exprs.join(", "))
+}
+
+/// Rows as one JSON array, in a buffer sized for them up front.
+fn to_json<T: Serialize>(rows: &[T]) -> Result<String, StoreError> {
+    let mut buf = Vec::with_capacity(rows.len() * 160 + 2);
+    serde_json::to_writer(&mut buf, rows).map_err(|e| StoreError::Config(format!("rows to write: {e}")))?;
+    // serde_json writes UTF-8 only.
+    String::from_utf8(buf).map_err(|e| StoreError::Config(format!("rows to write: {e}")))
+}
+
+/// Writes the accepted publications of a chunk and returns their ids in the chunk's order.
+async fn insert_publications(
+    txn: &DatabaseTransaction,
+    consortium_id: i64,
+    source_name: &str,
+    created_at: chrono::DateTime<chrono::Utc>,
+    accepted: &[Accepted],
+) -> Result<Vec<i64>, StoreError> {
+    let rows: Vec<&PublicationRow> = accepted.iter().map(|a| &a.row).collect();
+    let json = to_json(&rows)?;
+    let backend = txn.get_database_backend();
+    let sql = bulk_insert_sql(
+        backend,
+        "publication",
+        PublicationRow::COLUMNS,
+        &["consortium_id", "source_name", "is_sample", "created_at"],
+        Some("id"),
+    );
+    let values: Vec<sea_orm::Value> =
+        vec![consortium_id.into(), source_name.to_string().into(), false.into(), created_at.into(), json.into()];
+    let out = txn.query_all_raw(sea_orm::Statement::from_sql_and_values(backend, sql, values)).await?;
+    // Both backends number the rows of one INSERT … SELECT in the order the SELECT yields them (SQLite's rowid and
+    // a PostgreSQL sequence only grow), and the SELECT is ordered by the position in the array: the sorted ids are
+    // the records' ids in chunk order, whatever order RETURNING gives them in.
+    let mut ids = out.iter().map(|r| r.try_get::<i64>("", "id")).collect::<Result<Vec<i64>, _>>()?;
+    ids.sort_unstable();
+    if ids.len() != accepted.len() {
+        return Err(StoreError::Config(format!("{} publications written, {} ids returned", accepted.len(), ids.len())));
+    }
+    Ok(ids)
+}
+
+async fn insert_authors(txn: &DatabaseTransaction, authors: &[AuthorRow]) -> Result<(), StoreError> {
+    if authors.is_empty() {
+        return Ok(());
+    }
+    let backend = txn.get_database_backend();
+    let sql = bulk_insert_sql(backend, "publication_author", AuthorRow::COLUMNS, &[], None);
+    // A record with thousands of authors is one array like any other: the JSON parameter has no row limit.
+    let json = to_json(authors)?;
+    txn.execute_raw(sea_orm::Statement::from_sql_and_values(backend, sql, vec![json.into()])).await?;
+    Ok(())
+}
+
+/// Declares a row type written by [`bulk_insert_sql`]: its fields are the table's columns (with their PostgreSQL
+/// types), and it serialises as a JSON array in that order, so the statement and the data cannot disagree.
+macro_rules! json_row {
+    ($(#[$doc:meta])* $name:ident { $($field:ident : $ty:ty => $pg:literal),* $(,)? }) => {
+        $(#[$doc])*
+        struct $name { $($field: $ty),* }
+        impl $name {
+            const COLUMNS: &'static [(&'static str, &'static str)] = &[$((stringify!($field), $pg)),*];
+        }
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeTuple;
+                let mut t = s.serialize_tuple(Self::COLUMNS.len())?;
+                $(t.serialize_element(&self.$field)?;)*
+                t.end()
+            }
+        }
+    };
+}
+
+json_row!(
+    /// One publication as written (the columns that differ between records).
+    PublicationRow {
+        title: String => "text",
+        title_norm: String => "text",
+        year: Option<i32> => "int4",
+        journal: String => "text",
+        issn: Option<String> => "text",
+        eissn: Option<String> => "text",
+        volume: Option<String> => "text",
+        issue: Option<String> => "text",
+        pages: Option<String> => "text",
+        doi: Option<String> => "text",
+        pmid: Option<String> => "text",
+        pub_type: String => "text",
+        first_author: String => "text",
+        dedup_key: String => "text",
+        funding: String => "text",
+        source_format: String => "text",
+    }
+);
+
+json_row!(
+    /// One author as written.
+    AuthorRow {
+        publication_id: i64 => "int8",
+        position: i32 => "int4",
+        family: Option<String> => "text",
+        given: Option<String> => "text",
+        literal: Option<String> => "text",
+        orcid: Option<String> => "text",
+        person_id: Option<i64> => "int8",
+        candidate_person_id: Option<i64> => "int8",
+        candidate_level: Option<&'static str> => "text",
+    }
+);
 
 /// A publication already stored, or one accepted earlier in the same chunk (by its index there).
 #[derive(Debug, Clone, Copy)]
@@ -489,12 +653,13 @@ struct Neighbour {
 
 /// A record that will be written, with its authors and the publication it resembles, if any.
 struct Accepted {
-    model: publication::ActiveModel,
-    authors: Vec<publication_author::ActiveModel>,
+    row: PublicationRow,
+    authors: Vec<AuthorRow>,
     similar: Option<(NewOrOld, f64)>,
 }
 
 /// Where a work sits: its DOI and its place in the journal.
+#[derive(Clone)]
 struct Placement {
     doi: Option<String>,
     volume: Option<String>,

@@ -23,23 +23,53 @@ async fn imports_are_idempotent_and_recognise_the_same_work_across_formats() {
     let base = outputs::count(&t.db, c).await.unwrap();
     let who = Who::system("importer");
     let bib = data("tugboat_excerpt.bib");
-    let r = outputs::import(&t.db, &who, c, BibtexReader::new(&bib[..]), &opts("tugboat_excerpt.bib"), |_| {})
-        .await
-        .unwrap();
+    let r = outputs::import(
+        &t.db,
+        &who,
+        c,
+        BibtexReader::new(std::io::Cursor::new(bib.to_vec())),
+        &opts("tugboat_excerpt.bib"),
+        |_| {},
+    )
+    .await
+    .unwrap();
     assert!(r.committed);
     assert_eq!((r.read, r.created, r.duplicates, r.error_count), (2, 2, 0, 0), "{r:?}");
-    let again = outputs::import(&t.db, &who, c, BibtexReader::new(&bib[..]), &opts("tugboat_excerpt.bib"), |_| {})
-        .await
-        .unwrap();
+    let again = outputs::import(
+        &t.db,
+        &who,
+        c,
+        BibtexReader::new(std::io::Cursor::new(bib.to_vec())),
+        &opts("tugboat_excerpt.bib"),
+        |_| {},
+    )
+    .await
+    .unwrap();
     assert_eq!((again.created, again.duplicates), (0, 2), "re-importing adds nothing");
 
     let xml = data("pubmed_excerpt.xml");
-    let r = outputs::import(&t.db, &who, c, PubmedReader::new(&xml[..]), &opts("pubmed_excerpt.xml"), |_| {})
-        .await
-        .unwrap();
+    let r = outputs::import(
+        &t.db,
+        &who,
+        c,
+        PubmedReader::new(std::io::Cursor::new(xml.to_vec())),
+        &opts("pubmed_excerpt.xml"),
+        |_| {},
+    )
+    .await
+    .unwrap();
     assert_eq!((r.read, r.created), (3, 3), "{r:?}");
     let ris = data("pubmed20n0014_excerpt.ris");
-    let r = outputs::import(&t.db, &who, c, RisReader::new(&ris[..]), &opts("excerpt.ris"), |_| {}).await.unwrap();
+    let r = outputs::import(
+        &t.db,
+        &who,
+        c,
+        RisReader::new(std::io::Cursor::new(ris.to_vec())),
+        &opts("excerpt.ris"),
+        |_| {},
+    )
+    .await
+    .unwrap();
     assert_eq!(r.read, 3, "the byte-order mark does not hide the first record");
     assert_eq!(r.created + r.duplicates, 3);
     assert_eq!(outputs::count(&t.db, c).await.unwrap(), base + 5 + r.created);
@@ -64,7 +94,16 @@ async fn a_damaged_file_writes_nothing_unless_valid_only_is_asked() {
     let who = Who::system("importer");
     let mut bib = data("tugboat_excerpt.bib");
     bib.extend_from_slice(b"\n@article{broken, title = {Unbalanced {braces}, year = 2026,\n");
-    let r = outputs::import(&t.db, &who, c, BibtexReader::new(&bib[..]), &opts("damaged.bib"), |_| {}).await.unwrap();
+    let r = outputs::import(
+        &t.db,
+        &who,
+        c,
+        BibtexReader::new(std::io::Cursor::new(bib.to_vec())),
+        &opts("damaged.bib"),
+        |_| {},
+    )
+    .await
+    .unwrap();
     assert!(!r.committed);
     assert!(r.error_count >= 1);
     assert!(r.errors[0].starts_with("damaged.bib: BibTeX line"), "{:?}", r.errors);
@@ -73,7 +112,7 @@ async fn a_damaged_file_writes_nothing_unless_valid_only_is_asked() {
         &t.db,
         &who,
         c,
-        BibtexReader::new(&bib[..]),
+        BibtexReader::new(std::io::Cursor::new(bib.to_vec())),
         &ImportOptions { dry_run: true, ..opts("damaged.bib") },
         |_| {},
     )
@@ -85,7 +124,7 @@ async fn a_damaged_file_writes_nothing_unless_valid_only_is_asked() {
         &t.db,
         &who,
         c,
-        BibtexReader::new(&bib[..]),
+        BibtexReader::new(std::io::Cursor::new(bib.to_vec())),
         &ImportOptions { valid_only: true, ..opts("damaged.bib") },
         |_| {},
     )
@@ -104,8 +143,13 @@ async fn near_duplicates_wait_for_a_person() {
     let who = Who::system("importer");
     let a = b"@article{a, author = {Kim, Tae and Park, Seojun}, title = {Multimodal prediction of immunotherapy response in lung cancer}, journal = {J Test}, year = 2026}\n";
     let b = b"@article{b, author = {Kim, Tae}, title = {Multimodal prediction of immunotherapy responses in lung cancer}, journal = {J Test}, year = 2026}\n";
-    outputs::import(&t.db, &who, c, BibtexReader::new(&a[..]), &opts("a.bib"), |_| {}).await.unwrap();
-    let r = outputs::import(&t.db, &who, c, BibtexReader::new(&b[..]), &opts("b.bib"), |_| {}).await.unwrap();
+    outputs::import(&t.db, &who, c, BibtexReader::new(std::io::Cursor::new(a.to_vec())), &opts("a.bib"), |_| {})
+        .await
+        .unwrap();
+    let r =
+        outputs::import(&t.db, &who, c, BibtexReader::new(std::io::Cursor::new(b.to_vec())), &opts("b.bib"), |_| {})
+            .await
+            .unwrap();
     assert_eq!((r.created, r.to_review), (1, 1), "{r:?}");
     let queue = outputs::review_queue(&t.db, c).await.unwrap();
     assert_eq!(queue.len(), 1);

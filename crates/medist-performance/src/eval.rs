@@ -144,15 +144,18 @@ mod tests {
     }
 
     fn publication(id: i64, date: &str, sci: bool, doi: &str, insts: &[&str]) -> Record {
-        let mut f = BTreeMap::new();
-        f.insert("published_on".into(), if date.is_empty() { Value::Null } else { d(date) });
-        f.insert("sci_level".into(), Value::Bool(sci));
-        f.insert("consortium_author".into(), Value::Bool(true));
-        f.insert("grant_acknowledged".into(), Value::Bool(id != 5));
-        f.insert("type".into(), Value::Text("article".into()));
-        f.insert("doi".into(), if doi.is_empty() { Value::Null } else { Value::Text(doi.into()) });
-        f.insert("institutions".into(), Value::TextList(insts.iter().map(|s| s.to_string()).collect()));
-        Record { id, fields: f }
+        Record::new(
+            id,
+            vec![
+                ("published_on", if date.is_empty() { Value::Null } else { d(date) }),
+                ("sci_level", Value::Bool(sci)),
+                ("consortium_author", Value::Bool(true)),
+                ("grant_acknowledged", Value::Bool(id != 5)),
+                ("type", Value::Text("article".into())),
+                ("doi", if doi.is_empty() { Value::Null } else { Value::Text(doi.into()) }),
+                ("institutions", Value::TextList(insts.iter().map(|s| s.to_string()).collect())),
+            ],
+        )
     }
 
     fn schema() -> Schema {

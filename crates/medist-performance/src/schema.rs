@@ -64,17 +64,25 @@ impl Value {
     }
 }
 
-/// One record to count: its kind, its id (for the drill-down link) and its fields.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One record to count: its id (for the drill-down link) and its fields, named as in the [`Schema`].
+///
+/// A record has a handful of fields whose names are the schema's, so they are kept as a short list of static names
+/// rather than a map of owned strings: a national consortium's KPI evaluation holds tens of thousands of records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Record {
     pub id: i64,
-    pub fields: BTreeMap<String, Value>,
+    pub fields: Vec<(&'static str, Value)>,
 }
 
 impl Record {
+    pub fn new(id: i64, fields: Vec<(&'static str, Value)>) -> Record {
+        Record { id, fields }
+    }
+
+    /// The value of `field`; `Null` when the record does not have it.
     pub fn get(&self, field: &str) -> &Value {
         static NULL: Value = Value::Null;
-        self.fields.get(field).unwrap_or(&NULL)
+        self.fields.iter().find(|(k, _)| *k == field).map(|(_, v)| v).unwrap_or(&NULL)
     }
 }
 

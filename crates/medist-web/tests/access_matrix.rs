@@ -226,10 +226,16 @@ async fn every_route_for_every_role() {
     }
     let who = medist_db::Who::system("t");
     let opts = medist_db::outputs::ImportOptions { source_name: "pairs.bib".into(), ..Default::default() };
-    let rep =
-        medist_db::outputs::import(&app.db, &who, c, medist_biblio::BibtexReader::new(pairs.as_bytes()), &opts, |_| {})
-            .await
-            .unwrap();
+    let rep = medist_db::outputs::import(
+        &app.db,
+        &who,
+        c,
+        medist_biblio::BibtexReader::new(std::io::Cursor::new(pairs.into_bytes())),
+        &opts,
+        |_| {},
+    )
+    .await
+    .unwrap();
     assert_eq!(rep.to_review, 4, "{rep:?}");
     let queue = medist_db::outputs::review_queue(&app.db, c).await.unwrap();
     let (d1, d2, d3, d4) = (queue[0].0.id, queue[1].0.id, queue[2].0.id, queue[3].0.id);

@@ -111,7 +111,7 @@ async fn every_committed_change_shows_on_the_next_dashboard_request() {
         &other,
         &Who::system("cli"),
         app.consortium_id,
-        medist_biblio::BibtexReader::new(bib.as_bytes()),
+        medist_biblio::BibtexReader::new(std::io::Cursor::new(bib.as_bytes().to_vec())),
         &opts,
         |_| {},
     )

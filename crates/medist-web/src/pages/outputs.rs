@@ -132,7 +132,7 @@ async fn import(ctx: Ctx, form: Multipart) -> PageResult {
     let dry_run = fields.contains_key("dry_run");
     let fmt = app::parse_format(Some(&format), &name, &bytes[..bytes.len().min(65536)])?;
     let opts = ImportOptions { dry_run, valid_only: false, source_name: name };
-    let report = app::import(&ctx.st.db, &caller, cid, &bytes[..], fmt, &opts, |_| {}).await?;
+    let report = app::import(&ctx.st.db, &caller, cid, std::io::Cursor::new(bytes), fmt, &opts, |_| {}).await?;
     list_view(&ctx, ListQuery::default(), Some(report)).await
 }
 
