@@ -61,7 +61,7 @@ pub async fn annual_for(
     now: DateTime<Utc>,
     institution: Option<i64>,
 ) -> AppResult<AnnualReport> {
-    build(db, caller, consortium_id, year, now, institution, true).await
+    build(db, caller, consortium_id, year, now, institution, true, None).await
 }
 
 /// The dashboard's figures: [`annual_for`] without the evidence tables of counted papers, which the dashboard does
@@ -74,9 +74,30 @@ pub async fn figures_for(
     now: DateTime<Utc>,
     institution: Option<i64>,
 ) -> AppResult<AnnualReport> {
-    build(db, caller, consortium_id, year, now, institution, false).await
+    build(db, caller, consortium_id, year, now, institution, false, None).await
 }
 
+/// [`figures_for`] with the consortium's KPIs already evaluated (the server keeps them, with every record counted,
+/// for as long as the data does not change: the dashboard, each of its filters and the drill-downs then share one
+/// evaluation). `kpis` must be the consortium's KPIs, in the order of [`medist_db::kpi::list`].
+pub async fn figures_with(
+    db: &Db,
+    caller: &Caller,
+    consortium_id: i64,
+    year: i32,
+    now: DateTime<Utc>,
+    institution: Option<i64>,
+    kpis: Vec<std::sync::Arc<medist_db::kpi::KpiResult>>,
+) -> AppResult<AnnualReport> {
+    if kpis.iter().any(|k| k.kpi.consortium_id != consortium_id) {
+        return Err(AppError::Internal("KPI results of another consortium".into()));
+    }
+    build(db, caller, consortium_id, year, now, institution, false, Some(kpis)).await
+}
+
+// The report's parameters plus what to include (evidence) and what is already evaluated; a struct for them would
+// only move the list.
+#[allow(clippy::too_many_arguments)]
 async fn build(
     db: &Db,
     caller: &Caller,
@@ -85,6 +106,7 @@ async fn build(
     now: DateTime<Utc>,
     institution: Option<i64>,
     evidence: bool,
+    evaluated: Option<Vec<std::sync::Arc<medist_db::kpi::KpiResult>>>,
 ) -> AppResult<AnnualReport> {
     let c = medist_db::org::get_consortium(db, consortium_id).await?;
     caller.require(Action::Read, Resource::Budget { consortium_id, institution_id: None })?;
@@ -117,8 +139,17 @@ async fn build(
         Category::ALL.into_iter().map(|cat| (cat, Section::new(cat))).collect();
     let mut sample = false;
     let mut counted_ids: BTreeMap<String, Vec<(i64, i32)>> = BTreeMap::new();
-    for k in medist_db::kpi::list(db, consortium_id).await? {
-        let r = medist_db::kpi::evaluate_kpi(db, k).await?;
+    let results: Vec<std::sync::Arc<medist_db::kpi::KpiResult>> = match evaluated {
+        Some(r) => r,
+        None => {
+            let mut v = Vec::new();
+            for k in medist_db::kpi::list(db, consortium_id).await? {
+                v.push(std::sync::Arc::new(medist_db::kpi::evaluate_kpi(db, k).await?));
+            }
+            v
+        }
+    };
+    for r in results {
         let entity = medist_performance::parse(&r.kpi.rule_text).map(|x| x.entity).unwrap_or_default();
         let by: BTreeMap<i32, i64> = match (&r.value, &only) {
             (Some(v), None) => v.by_year.clone(),

@@ -736,6 +736,11 @@ fn quiet_on_closed_pipe() {
     }));
 }
 
+/// See the dependency's note in Cargo.toml: freed memory goes back to the system instead of staying in per-thread
+/// arenas.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     quiet_on_closed_pipe();
     let cli = Cli::parse();

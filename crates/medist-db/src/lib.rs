@@ -56,10 +56,18 @@ impl Who {
     }
 }
 
+/// The page cache of a pooled SQLite connection, as `PRAGMA cache_size` (negative: KiB).
+pub const SQLITE_CACHE_KIB: i64 = -4096;
+/// The page cache of the connection of a large import while it runs, so it does not spill pages to the log again
+/// and again.
+pub const SQLITE_IMPORT_CACHE_KIB: i64 = -16384;
+
 /// A connection pool to one database, SQLite or PostgreSQL.
 #[derive(Clone, Debug)]
 pub struct Db {
     pub conn: DatabaseConnection,
+    /// The database file, for an SQLite database kept in a file (see [`version::VersionReader`]).
+    pub sqlite_file: Option<std::sync::Arc<std::path::PathBuf>>,
 }
 
 /// Hides the password of a database URL, for logs and error messages.
@@ -112,16 +120,18 @@ impl Db {
             // One writer at a time in SQLite; a small pool avoids lock convoys.
             opts.max_connections(if real_url.contains(":memory:") { 1 } else { 8 }).min_connections(1);
             // Set on every pooled connection: write-ahead log, a wait instead of "database is locked",
-            // foreign keys enforced, and a 16 MiB page cache so a large import does not spill pages
-            // to the log again and again. `synchronous = NORMAL` is safe with a write-ahead log: a
-            // crash cannot corrupt the database, it can only lose the last transactions.
+            // foreign keys enforced, and a page cache of 4 MiB per connection (the operating system caches the
+            // file as well; eight connections with 16 MiB each kept the server at hundreds of MiB after a few
+            // large reads). A large import raises its own connection's cache while it runs (see
+            // `outputs::import`). `synchronous = NORMAL` is safe with a write-ahead log: a crash cannot corrupt
+            // the database, it can only lose the last transactions.
             opts.map_sqlx_sqlite_opts(|o| {
                 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
                 o.journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .busy_timeout(Duration::from_secs(10))
                     .foreign_keys(true)
-                    .pragma("cache_size", "-16384")
+                    .pragma("cache_size", SQLITE_CACHE_KIB.to_string())
                     // Multi-row INSERTs of every batch size are distinct statements; keeping 100 of them
                     // prepared per connection cost an import tens of MiB for nothing.
                     .statement_cache_capacity(16)
@@ -135,7 +145,11 @@ impl Db {
         let conn = Database::connect(opts)
             .await
             .map_err(|e| StoreError::Config(format!("cannot open the database at {}: {e}", redact_url(&real_url))))?;
-        Ok(Db { conn })
+        let sqlite_file = real_url
+            .strip_prefix("sqlite://")
+            .filter(|_| !real_url.contains(":memory:"))
+            .map(|rest| std::sync::Arc::new(std::path::PathBuf::from(rest.split('?').next().unwrap_or(rest))));
+        Ok(Db { conn, sqlite_file })
     }
 
     pub fn backend(&self) -> DatabaseBackend {

@@ -264,6 +264,10 @@ where
     let mut report =
         ImportReport { source_name: opts.source_name.clone(), dry_run: opts.dry_run, ..Default::default() };
     let txn = db.write().await?;
+    let sqlite = db.backend() == sea_orm::DatabaseBackend::Sqlite;
+    if sqlite {
+        txn.execute_unprepared(&format!("PRAGMA cache_size = {}", crate::SQLITE_IMPORT_CACHE_KIB)).await?;
+    }
     let people = std::sync::Arc::new(PeopleIndex::load(&txn, consortium_id).await?);
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Batch>(BATCHES_IN_FLIGHT);
     let reader = {
@@ -292,6 +296,10 @@ where
         return Err(StoreError::Config(format!("{}: the file could not be read to the end ({e})", opts.source_name)));
     }
     progress(report.read);
+    if sqlite {
+        // The connection goes back to the pool with the pool's cache size.
+        txn.execute_unprepared(&format!("PRAGMA cache_size = {}", crate::SQLITE_CACHE_KIB)).await?;
+    }
     if opts.dry_run || (report.error_count > 0 && !opts.valid_only) {
         txn.rollback().await?;
         return Ok(report);

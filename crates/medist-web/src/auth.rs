@@ -218,9 +218,10 @@ pub async fn resolve(State(st): State<AppState>, req: Request, next: Next) -> Re
             Err(e) => return crate::error::any_error(is_api, e.into(), &headers, &here),
         }
     }
-    // Before login, forms carry a random token that is also set as a cookie (double submit).
+    // Before login, forms carry a random token that is also set as a cookie (double submit). A request with an API
+    // token needs none: it is not sent by a browser on its own, and its changes are not checked for one.
     let mut new_pre_cookie = None;
-    if expected_csrf.is_none() {
+    if expected_csrf.is_none() && token.is_none() {
         expected_csrf = jar.get(CSRF_COOKIE).map(|c| c.value().to_string()).filter(|v| v.len() == 64);
         if expected_csrf.is_none() {
             let v = medist_db::random_hex(32);

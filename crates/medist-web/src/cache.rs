@@ -175,7 +175,7 @@ pub struct DashboardKey {
 
 /// Every cache of the server, with the gate that reads the data version.
 pub struct Caches {
-    pub gate: Arc<medist_db::version::VersionGate>,
+    pub gate: medist_db::version::VersionReader,
     /// (`true` for a token, the SHA-256 of the cookie or token) → the account. Refreshed at least every minute,
     /// which also records a token's last use as before.
     pub auth: VersionedCache<(bool, String), CachedAuth>,
@@ -194,7 +194,7 @@ pub const MAX_CACHED_KPI_RECORDS: usize = 150_000;
 impl Caches {
     pub fn new(db: medist_db::Db) -> Caches {
         Caches {
-            gate: medist_db::version::VersionGate::new(db),
+            gate: medist_db::version::VersionReader::new(db),
             auth: VersionedCache::new(10_000, usize::MAX, Some(Duration::from_secs(60)), |_| 1),
             home: VersionedCache::new(10_000, usize::MAX, None, |_| 1),
             dashboard: VersionedCache::new(256, usize::MAX, None, |_| 1),

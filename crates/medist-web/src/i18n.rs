@@ -29,8 +29,27 @@ fn lang_id(l: Locale) -> &'static LanguageIdentifier {
 }
 
 /// The message for `key`, or the key itself when no file has it (a test keeps that from happening).
+///
+/// A message without arguments never changes while the server runs, so each is looked up in the bundles once per
+/// language and kept: a page asks for dozens (the navigation alone for about twenty) on every request.
 pub fn t(l: Locale, key: &str) -> String {
-    LOCALES.try_lookup(lang_id(l), key).unwrap_or_else(|| key.to_string())
+    static SEEN: [std::sync::LazyLock<std::sync::RwLock<HashMap<String, String>>>; 2] =
+        [std::sync::LazyLock::new(Default::default), std::sync::LazyLock::new(Default::default)];
+    let seen = &SEEN[match l {
+        Locale::Ko => 0,
+        Locale::En => 1,
+    }];
+    if let Some(m) = seen.read().unwrap_or_else(|e| e.into_inner()).get(key) {
+        return m.clone();
+    }
+    let m = LOCALES.try_lookup(lang_id(l), key).unwrap_or_else(|| key.to_string());
+    let mut w = seen.write().unwrap_or_else(|e| e.into_inner());
+    // Keys come from the templates and code, not from requests, except `flash-…` (checked to be a word first), so
+    // the map stays as small as the message files.
+    if w.len() < 20_000 {
+        w.insert(key.to_string(), m.clone());
+    }
+    m
 }
 
 /// Whether `key` has a message (also one that needs a count `$n`, which a lookup without arguments refuses).

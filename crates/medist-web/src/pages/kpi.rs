@@ -124,7 +124,7 @@ impl KpiPage {
 
 /// A KPI with every record it counts, from the cache when the data version has not moved; access is decided for
 /// every request.
-async fn kpi_result(ctx: &Ctx, caller: &medist_app::Caller, id: i64) -> Result<Arc<KpiResult>, AppError> {
+pub(crate) async fn kpi_result(ctx: &Ctx, caller: &medist_app::Caller, id: i64) -> Result<Arc<KpiResult>, AppError> {
     let v = ctx.version().await?;
     let db = &ctx.st.db;
     let r = ctx

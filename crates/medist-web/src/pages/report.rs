@@ -112,7 +112,12 @@ async fn dashboard_model(
     let c = medist_db::org::get_consortium(&ctx.st.db, cid).await?;
     let now = chrono::Utc::now();
     let this_year = chrono::Datelike::year(&now).clamp(c.period_start_year, c.period_end_year);
-    let r = app::figures_for(&ctx.st.db, caller, cid, year.unwrap_or(this_year), now, institution).await?;
+    // The KPIs from the same cache as the KPI pages: one evaluation per KPI for every filter and drill-down.
+    let mut kpis = Vec::new();
+    for k in medist_db::kpi::list(&ctx.st.db, cid).await? {
+        kpis.push(super::kpi::kpi_result(ctx, caller, k.id).await?);
+    }
+    let r = app::figures_with(&ctx.st.db, caller, cid, year.unwrap_or(this_year), now, institution, kpis).await?;
     let lang = lang_of(ctx);
     let institutions = medist_db::org::list_institutions(&ctx.st.db, Some(cid), false)
         .await?
