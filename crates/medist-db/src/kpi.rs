@@ -149,14 +149,6 @@ pub async fn records(db: &Db, consortium_id: i64, entity: &str) -> Result<Vec<Re
                 String,
             );
             use publication::Column as P;
-            let pubs: Vec<Row> = publication::Entity::find()
-                .select_only()
-                .columns([P::Id, P::Year, P::Journal, P::Doi, P::Pmid, P::PubType, P::Issn, P::Eissn, P::Funding])
-                .filter(P::ConsortiumId.eq(consortium_id))
-                .order_by_asc(P::Id)
-                .into_tuple()
-                .all(&db.conn)
-                .await?;
             let sci = crate::sci::index(db, consortium_id).await?;
             let mut matched: std::collections::BTreeSet<i64> = std::collections::BTreeSet::new();
             // A paper's institutions: those of its authors linked to people of the consortium's institutions.
@@ -198,36 +190,43 @@ pub async fn records(db: &Db, consortium_id: i64, entity: &str) -> Result<Vec<Re
                     pub_insts.entry(pub_id).or_default().insert(code.clone());
                 }
             }
-            pubs.into_iter()
-                .map(|(id, year, journal, doi, pmid, pub_type, issn, eissn, funding)| {
-                    rec(
-                        id,
-                        vec![
-                            (
-                                "published_on",
-                                year.and_then(|y| NaiveDate::from_ymd_opt(y, 1, 1))
-                                    .map(Value::Date)
-                                    .unwrap_or(Value::Null),
-                            ),
-                            ("year", year.map(|y| Value::Int(y as i64)).unwrap_or(Value::Null)),
-                            ("journal", text(&journal)),
-                            ("doi", doi.as_deref().map(text).unwrap_or(Value::Null)),
-                            ("pmid", pmid.as_deref().map(text).unwrap_or(Value::Null)),
-                            ("type", text(&pub_type)),
-                            // Listed for its own year in an edition that counts (the consortium's SCI lists).
-                            ("sci_level", Value::Bool(sci.is_sci_level(issn.as_deref(), eissn.as_deref(), year))),
-                            ("grant_acknowledged", Value::Bool(!funding.trim().is_empty())),
-                            ("consortium_author", Value::Bool(matched.contains(&id))),
-                            (
-                                "institutions",
-                                Value::TextList(
-                                    pub_insts.remove(&id).map(|s| s.into_iter().collect()).unwrap_or_default(),
-                                ),
-                            ),
-                        ],
-                    )
-                })
-                .collect()
+            // The papers are read as a stream and turned into records one by one: the rows of a national
+            // consortium's 40,000 papers and their records are never in memory together.
+            use futures_util::TryStreamExt;
+            let mut rows = publication::Entity::find()
+                .select_only()
+                .columns([P::Id, P::Year, P::Journal, P::Doi, P::Pmid, P::PubType, P::Issn, P::Eissn, P::Funding])
+                .filter(P::ConsortiumId.eq(consortium_id))
+                .order_by_asc(P::Id)
+                .into_tuple::<Row>()
+                .stream(&db.conn)
+                .await?;
+            let mut out = Vec::new();
+            while let Some((id, year, journal, doi, pmid, pub_type, issn, eissn, funding)) = rows.try_next().await? {
+                out.push(rec(
+                    id,
+                    vec![
+                        (
+                            "published_on",
+                            year.and_then(|y| NaiveDate::from_ymd_opt(y, 1, 1)).map(Value::Date).unwrap_or(Value::Null),
+                        ),
+                        ("year", year.map(|y| Value::Int(y as i64)).unwrap_or(Value::Null)),
+                        ("journal", text(&journal)),
+                        ("doi", doi.as_deref().map(text).unwrap_or(Value::Null)),
+                        ("pmid", pmid.as_deref().map(text).unwrap_or(Value::Null)),
+                        ("type", text(&pub_type)),
+                        // Listed for its own year in an edition that counts (the consortium's SCI lists).
+                        ("sci_level", Value::Bool(sci.is_sci_level(issn.as_deref(), eissn.as_deref(), year))),
+                        ("grant_acknowledged", Value::Bool(!funding.trim().is_empty())),
+                        ("consortium_author", Value::Bool(matched.contains(&id))),
+                        (
+                            "institutions",
+                            Value::TextList(pub_insts.remove(&id).map(|s| s.into_iter().collect()).unwrap_or_default()),
+                        ),
+                    ],
+                ));
+            }
+            out
         }
         "project" => {
             use crate::entities::{project, project_event, project_member};

@@ -117,8 +117,10 @@ impl Db {
         let mut opts = ConnectOptions::new(real_url.clone());
         opts.connect_timeout(Duration::from_secs(5)).acquire_timeout(Duration::from_secs(10)).sqlx_logging(false);
         if real_url.starts_with("sqlite:") {
-            // One writer at a time in SQLite; a small pool avoids lock convoys.
-            opts.max_connections(if real_url.contains(":memory:") { 1 } else { 8 }).min_connections(1);
+            // One writer at a time in SQLite; a small pool avoids lock convoys. Four readers are plenty for two
+            // cores (the data version of each request is read elsewhere, see `version::VersionReader`), and each
+            // keeps a page cache of its own.
+            opts.max_connections(if real_url.contains(":memory:") { 1 } else { 4 }).min_connections(1);
             // Set on every pooled connection: write-ahead log, a wait instead of "database is locked",
             // foreign keys enforced, and a page cache of 4 MiB per connection (the operating system caches the
             // file as well; eight connections with 16 MiB each kept the server at hundreds of MiB after a few
