@@ -57,7 +57,7 @@ impl Who {
 }
 
 /// The page cache of a pooled SQLite connection, as `PRAGMA cache_size` (negative: KiB).
-pub const SQLITE_CACHE_KIB: i64 = -4096;
+pub const SQLITE_CACHE_KIB: i64 = -2048;
 /// The page cache of the connection of a large import while it runs, so it does not spill pages to the log again
 /// and again.
 pub const SQLITE_IMPORT_CACHE_KIB: i64 = -16384;
@@ -122,7 +122,7 @@ impl Db {
             // keeps a page cache of its own.
             opts.max_connections(if real_url.contains(":memory:") { 1 } else { 4 }).min_connections(1);
             // Set on every pooled connection: write-ahead log, a wait instead of "database is locked",
-            // foreign keys enforced, and a page cache of 4 MiB per connection (the operating system caches the
+            // foreign keys enforced, and a page cache of 2 MiB per connection (the operating system caches the
             // file as well; eight connections with 16 MiB each kept the server at hundreds of MiB after a few
             // large reads). A large import raises its own connection's cache while it runs (see
             // `outputs::import`). `synchronous = NORMAL` is safe with a write-ahead log: a crash cannot corrupt
