@@ -170,6 +170,12 @@ pub fn latex_to_unicode(input: &str) -> String {
     if !input.contains(['\\', '{', '}', '~', '$', '-', '`', '\'']) {
         return crate::util::collapse_ws(input);
     }
+    let plain = without_commands(input).unwrap_or_else(|| with_commands(input));
+    crate::util::collapse_ws(&plain)
+}
+
+/// The full conversion, character by character (whitespace not yet collapsed).
+fn with_commands(input: &str) -> String {
     let chars: Vec<char> = input.chars().collect();
     let mut out = String::with_capacity(input.len());
     let mut i = 0;
@@ -205,7 +211,28 @@ pub fn latex_to_unicode(input: &str) -> String {
             }
         }
     }
-    crate::util::collapse_ws(&out)
+    out
+}
+
+/// The common case of [`latex_to_unicode`], on bytes: text whose only markup is braces, `$`, `~` and single hyphens or
+/// quotes (most titles and names are `{Title}`). `None` when there is a command, a dash (`--`) or a double quote
+/// mark, for the full conversion. (Multi-byte UTF-8 never contains these ASCII bytes, so copying bytes is safe.)
+fn without_commands(input: &str) -> Option<String> {
+    let b = input.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => return None,
+            b'-' | b'`' | b'\'' if b.get(i + 1) == Some(&b[i]) => return None,
+            b'{' | b'}' | b'$' => {}
+            b'~' => out.push(b' '),
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    // Only whole ASCII bytes were left out or replaced by ASCII, so `out` is still UTF-8.
+    String::from_utf8(out).ok()
 }
 
 /// Reads one accent argument starting at `i`: `{x}`, `{\i}`, `x`, ` x`. Returns (base char, next index).
@@ -378,6 +405,20 @@ fn push_accented(out: &mut String, accent: char, base: char) {
 #[cfg(test)]
 mod tests {
     use super::latex_to_unicode as l;
+    use super::{with_commands, without_commands};
+
+    /// The byte-level shortcut gives what the full conversion gives, wherever it applies.
+    #[test]
+    fn shortcut_agrees_with_full_conversion() {
+        proptest::proptest!(|(s in "[{}$~`'a 김-]{0,10}")| {
+            if let Some(fast) = without_commands(&s) {
+                proptest::prop_assert_eq!(fast, with_commands(&s));
+            }
+        });
+        assert_eq!(without_commands("{Title} of $x$~y"), Some("Title of x y".to_owned()));
+        assert_eq!(without_commands("a--b"), None);
+        assert_eq!(without_commands("\\'e"), None);
+    }
 
     #[test]
     fn accents_in_all_spellings() {

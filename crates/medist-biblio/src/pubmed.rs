@@ -16,7 +16,9 @@ use quick_xml::events::{BytesStart, Event};
 
 use crate::error::{ErrorKind, ParseError};
 use crate::record::{Author, PubType, Record, SourceFormat, SourceLocation};
-use crate::util::{LineCounter, bare_orcid, collapse_ws, decode_lossy, expand_pages, extract_year, non_empty};
+use crate::util::{
+    LineCounter, bare_orcid, collapse_ws, decode_lossy, decode_lossy_cow, expand_pages, extract_year, non_empty,
+};
 
 const FORMAT: SourceFormat = SourceFormat::Pubmed;
 /// Deepest element nesting accepted; deeper input is reported and reading stops.
@@ -88,12 +90,17 @@ impl<R: BufRead> PubmedReader<R> {
         self.reader.get_ref().line()
     }
 
-    fn parent(&self, n: usize) -> &str {
-        self.path.len().checked_sub(n + 1).and_then(|i| self.path.get(i)).map_or("", String::as_str)
+    /// Handles the start of element `name` (the path of open elements is lent out meanwhile, so that the parents'
+    /// names are read in place instead of copied for every element).
+    fn start(&mut self, name: &str, e: &BytesStart<'_>, empty: bool) {
+        let path = std::mem::take(&mut self.path);
+        self.start_in(&path, name, e, empty);
+        self.path = path;
     }
 
-    fn start(&mut self, name: &str, e: &BytesStart<'_>, empty: bool) {
-        let parent = self.parent(0).to_owned();
+    fn start_in(&mut self, path: &[String], name: &str, e: &BytesStart<'_>, empty: bool) {
+        let ancestor = |n: usize| path.len().checked_sub(n + 1).and_then(|i| path.get(i)).map_or("", String::as_str);
+        let parent = ancestor(0);
         match name {
             "PubmedArticle" | "PubmedBookArticle" => {
                 self.records += 1;
@@ -123,15 +130,15 @@ impl<R: BufRead> PubmedReader<R> {
             return;
         }
         let wanted = match name {
-            "PMID" => matches!(parent.as_str(), "MedlineCitation" | "BookDocument"),
+            "PMID" => matches!(parent, "MedlineCitation" | "BookDocument"),
             "ArticleTitle" | "BookTitle" | "VernacularTitle" => true,
             "Title" | "ISOAbbreviation" | "ISSN" => parent == "Journal",
             "Volume" | "Issue" => parent == "JournalIssue",
-            "Year" => matches!(parent.as_str(), "PubDate" | "ArticleDate"),
+            "Year" => matches!(parent, "PubDate" | "ArticleDate"),
             "MedlineDate" => parent == "PubDate",
             "MedlinePgn" | "StartPage" | "EndPage" => parent == "Pagination",
             "ELocationID" => true,
-            "ArticleId" => parent == "ArticleIdList" && matches!(self.parent(1), "PubmedData" | "PubmedBookData"),
+            "ArticleId" => parent == "ArticleIdList" && matches!(ancestor(1), "PubmedData" | "PubmedBookData"),
             "LastName" | "ForeName" | "Initials" | "Suffix" | "CollectiveName" | "Identifier" => parent == "Author",
             "Affiliation" => parent == "AffiliationInfo",
             "GrantID" | "Agency" | "Acronym" | "Country" => parent == "Grant",
@@ -150,15 +157,20 @@ impl<R: BufRead> PubmedReader<R> {
                 "AbstractText" => attr(e, "Label"),
                 _ => None,
             };
-            self.capture = Some((self.path.len(), attr_value));
+            self.capture = Some((path.len(), attr_value));
             self.text.clear();
         }
     }
 
     /// Handles the end of a captured element `name` whose text is `self.text`.
     fn captured(&mut self, name: &str, attr_value: Option<String>) {
+        let path = std::mem::take(&mut self.path);
+        self.captured_in(path.last().map_or("", String::as_str), name, attr_value);
+        self.path = path;
+    }
+
+    fn captured_in(&mut self, parent: &str, name: &str, attr_value: Option<String>) {
         let text = collapse_ws(&self.text);
-        let parent = self.parent(0).to_owned();
         let a = &mut self.article;
         let Some(r) = a.record.as_mut() else { return };
         if text.is_empty() {
@@ -345,17 +357,17 @@ impl<R: BufRead> PubmedReader<R> {
                 )));
             }
             Event::Start(e) => {
-                let name = decode_lossy(e.local_name().as_ref()).0;
+                let name = decode_lossy_cow(e.local_name().into_inner()).0;
                 self.start(&name, &e, false);
-                self.path.push(name);
+                self.path.push(name.into_owned());
             }
             Event::Empty(e) => {
-                let name = decode_lossy(e.local_name().as_ref()).0;
+                let name = decode_lossy_cow(e.local_name().into_inner()).0;
                 self.start(&name, &e, true);
             }
             Event::End(e) => {
-                let name = decode_lossy(e.local_name().as_ref()).0;
-                if self.path.last() != Some(&name) {
+                let name = decode_lossy_cow(e.local_name().into_inner()).0;
+                if self.path.last().map(String::as_str) != Some(&*name) {
                     // quick-xml's own end-name check is off so that we can recover: close the elements up to
                     // the one named, or ignore a stray end tag.
                     let expected = self.path.last().cloned().unwrap_or_default();
@@ -367,7 +379,7 @@ impl<R: BufRead> PubmedReader<R> {
                         record,
                         ErrorKind::Xml(format!("expected `</{expected}>`, found `</{name}>`")),
                     );
-                    match self.path.iter().rposition(|p| *p == name) {
+                    match self.path.iter().rposition(|p| **p == *name) {
                         None => return Some(Err(err)),
                         Some(i) => {
                             self.path.truncate(i + 1);

@@ -21,7 +21,8 @@ use std::io::BufRead;
 use crate::error::{ErrorKind, ParseError};
 use crate::record::{PubType, Record, SourceFormat, SourceLocation};
 use crate::util::{
-    decode_lossy, extract_issns, extract_year, looks_like_funding, non_empty, parse_plain_name, pmid_from_url,
+    decode_lossy_cow, extract_issns, extract_year, looks_like_funding, non_empty, non_empty_owned, parse_plain_name,
+    pmid_from_url,
 };
 
 const FORMAT: SourceFormat = SourceFormat::Ris;
@@ -33,7 +34,8 @@ pub const MAX_TAGS_PER_RECORD: usize = 100_000;
 /// A record being read.
 struct Open {
     record: Record,
-    tags: Vec<(String, String, u64)>,
+    /// Tag (two ASCII bytes), value, line.
+    tags: Vec<([u8; 2], String, u64)>,
 }
 
 /// Streaming RIS parser: an iterator of records and located errors.
@@ -61,8 +63,9 @@ impl<R: BufRead> RisReader<R> {
         }
     }
 
-    /// Reads one line (without its end), at most [`MAX_LINE_BYTES`] kept. `Ok(None)` at end of input.
-    fn read_line(&mut self) -> std::io::Result<Option<(String, Option<String>)>> {
+    /// Reads one line into `self.buf`, without its end, at most [`MAX_LINE_BYTES`] kept. Returns where its text
+    /// starts (after any byte-order marks) and whether it was cut; `Ok(None)` at end of input.
+    fn read_line(&mut self) -> std::io::Result<Option<(usize, bool)>> {
         self.buf.clear();
         let mut truncated = false;
         let mut any = false;
@@ -96,16 +99,11 @@ impl<R: BufRead> RisReader<R> {
         while matches!(self.buf.last(), Some(b'\n' | b'\r')) {
             self.buf.pop();
         }
-        let mut bytes = &self.buf[..];
-        while let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-            bytes = rest;
+        let mut start = 0;
+        while self.buf[start..].starts_with(b"\xEF\xBB\xBF") {
+            start += 3;
         }
-        let (text, bad) = decode_lossy(bytes);
-        let mut warning = bad.map(|off| format!("invalid UTF-8 (byte 0x{:02X}); read as Latin-1", bytes[off]));
-        if truncated {
-            warning = Some(format!("line longer than {MAX_LINE_BYTES} bytes; cut"));
-        }
-        Ok(Some((text, warning)))
+        Ok(Some((start, truncated)))
     }
 
     fn close(&mut self) -> Option<Record> {
@@ -137,7 +135,7 @@ impl<R: BufRead> Iterator for RisReader<R> {
             if self.done {
                 return None;
             }
-            let (text, warning) = match self.read_line() {
+            let (start, truncated) = match self.read_line() {
                 Ok(Some(l)) => l,
                 Ok(None) => {
                     self.done = true;
@@ -151,68 +149,88 @@ impl<R: BufRead> Iterator for RisReader<R> {
                     return Some(Err(ParseError::new(FORMAT, self.line + 1, None, ErrorKind::Io(e.to_string()))));
                 }
             };
-            let line = self.line;
-            let tag = split_tag(&text);
-            match (tag, self.open.as_mut()) {
-                (Some(("TY", ty)), open) => {
-                    let previous = open.is_some().then(|| self.close()).flatten().map(|mut r| {
-                        r.warn(line, "record not closed by `ER` before the next `TY`");
-                        r
-                    });
-                    self.records += 1;
-                    let mut record = Record::new(SourceLocation { format: FORMAT, line, record: self.records });
-                    record.pub_type = pub_type(ty.trim());
-                    if let Some(w) = warning {
-                        record.warn(line, w);
-                    }
-                    self.open = Some(Open { record, tags: Vec::new() });
-                    self.garbage_reported = false;
-                    if let Some(p) = previous {
-                        return Some(Ok(p));
-                    }
+            // The line is read in place (no copy when it is valid UTF-8); the buffer is lent out meanwhile.
+            let buf = std::mem::take(&mut self.buf);
+            let bytes = &buf[start..];
+            let (text, bad) = decode_lossy_cow(bytes);
+            let mut warning = bad.map(|off| format!("invalid UTF-8 (byte 0x{:02X}); read as Latin-1", bytes[off]));
+            if truncated {
+                warning = Some(format!("line longer than {MAX_LINE_BYTES} bytes; cut"));
+            }
+            let item = self.line_read(&text, warning);
+            drop(text);
+            self.buf = buf;
+            if item.is_some() {
+                return item;
+            }
+        }
+    }
+}
+
+impl<R: BufRead> RisReader<R> {
+    /// Takes one line into the record being read. Returns a record (or an error) when one is complete.
+    fn line_read(&mut self, text: &str, warning: Option<String>) -> Option<Result<Record, ParseError>> {
+        let line = self.line;
+        let tag = split_tag(text);
+        match (tag, self.open.as_mut()) {
+            (Some(("TY", ty)), open) => {
+                let previous = open.is_some().then(|| self.close()).flatten().map(|mut r| {
+                    r.warn(line, "record not closed by `ER` before the next `TY`");
+                    r
+                });
+                self.records += 1;
+                let mut record = Record::new(SourceLocation { format: FORMAT, line, record: self.records });
+                record.pub_type = pub_type(ty.trim());
+                if let Some(w) = warning {
+                    record.warn(line, w);
                 }
-                (Some(("ER", _)), Some(_)) => {
-                    self.garbage_reported = false;
-                    if let Some(rec) = self.close() {
-                        return Some(Ok(rec));
-                    }
+                self.open = Some(Open { record, tags: Vec::new() });
+                self.garbage_reported = false;
+                previous.map(Ok)
+            }
+            (Some(("ER", _)), Some(_)) => {
+                self.garbage_reported = false;
+                self.close().map(Ok)
+            }
+            (Some((t, v)), Some(open)) => {
+                if let Some(w) = warning {
+                    open.record.warn(line, w);
                 }
-                (Some((t, v)), Some(open)) => {
-                    if let Some(w) = warning {
-                        open.record.warn(line, w);
-                    }
-                    if open.tags.len() < MAX_TAGS_PER_RECORD {
-                        open.tags.push((t.to_owned(), v.to_owned(), line));
-                    } else if open.tags.len() == MAX_TAGS_PER_RECORD {
-                        open.record.warn(line, format!("more than {MAX_TAGS_PER_RECORD} tags; the rest dropped"));
-                        open.tags.push(("ZZ".into(), String::new(), line));
-                    }
+                if open.tags.len() < MAX_TAGS_PER_RECORD {
+                    let t = t.as_bytes();
+                    open.tags.push(([t[0], t[1]], v.to_owned(), line));
+                } else if open.tags.len() == MAX_TAGS_PER_RECORD {
+                    open.record.warn(line, format!("more than {MAX_TAGS_PER_RECORD} tags; the rest dropped"));
+                    open.tags.push((*b"ZZ", String::new(), line));
                 }
-                (None, Some(open)) => {
-                    if let Some(w) = warning {
-                        open.record.warn(line, w);
-                    }
-                    // Continuation of the previous field (wrapped abstracts and titles).
-                    if !text.trim().is_empty()
-                        && let Some(last) = open.tags.last_mut()
-                        && last.1.len() < MAX_LINE_BYTES
-                    {
-                        last.1.push(' ');
-                        last.1.push_str(text.trim());
-                    }
+                None
+            }
+            (None, Some(open)) => {
+                if let Some(w) = warning {
+                    open.record.warn(line, w);
                 }
-                (tag, None) => {
-                    let blank = text.trim().is_empty();
-                    if (!blank || warning.is_some()) && !self.garbage_reported {
-                        self.garbage_reported = true;
-                        let what = match (tag, &warning) {
-                            (Some((t, _)), _) => format!("tag `{t}` outside a record (missing `TY`?); ignored"),
-                            (None, Some(w)) => format!("{w}; outside a record; ignored"),
-                            (None, None) => "text outside a record; ignored".to_owned(),
-                        };
-                        return Some(Err(ParseError::new(FORMAT, line, None, ErrorKind::Garbage(what))));
-                    }
+                // Continuation of the previous field (wrapped abstracts and titles).
+                if !text.trim().is_empty()
+                    && let Some(last) = open.tags.last_mut()
+                    && last.1.len() < MAX_LINE_BYTES
+                {
+                    last.1.push(' ');
+                    last.1.push_str(text.trim());
                 }
+                None
+            }
+            (tag, None) => {
+                let blank = text.trim().is_empty();
+                if (!blank || warning.is_some()) && !self.garbage_reported {
+                    self.garbage_reported = true;
+                    let what = match (tag, &warning) {
+                        (Some((t, _)), _) => format!("tag `{t}` outside a record (missing `TY`?); ignored"),
+                        (None, Some(w)) => format!("{w}; outside a record; ignored"),
+                        (None, None) => "text outside a record; ignored".to_owned(),
+                    };
+                    return Some(Err(ParseError::new(FORMAT, line, None, ErrorKind::Garbage(what))));
+                }
+                None
             }
         }
     }
@@ -248,8 +266,10 @@ fn build(open: Open) -> Record {
     let (mut sp, mut ep) = (None, None);
     let mut year_from_date = None;
     for (tag, value, line) in tags {
-        let Some(v) = non_empty(&value) else { continue };
-        match tag.as_str() {
+        let Some(v) = non_empty_owned(value) else { continue };
+        // Tags are two ASCII bytes (`split_tag`).
+        let tag = std::str::from_utf8(&tag).unwrap_or("ZZ");
+        match tag {
             "TI" | "T1" | "CT" => r.title = r.title.take().or(Some(v)),
             "BT" => {
                 if r.pub_type == PubType::Book && r.title.is_none() {

@@ -21,6 +21,25 @@ pub(crate) fn decode_lossy(bytes: &[u8]) -> (String, Option<usize>) {
     }
 }
 
+/// [`decode_lossy`] without a copy when `bytes` are valid UTF-8 (almost always).
+pub(crate) fn decode_lossy_cow(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, Option<usize>) {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (std::borrow::Cow::Borrowed(s), None),
+        Err(_) => {
+            let (s, bad) = decode_lossy(bytes);
+            (std::borrow::Cow::Owned(s), bad)
+        }
+    }
+}
+
+/// [`non_empty`] of a value already owned: no new allocation when it is already collapsed.
+pub(crate) fn non_empty_owned(s: String) -> Option<String> {
+    if is_collapsed(s.as_bytes()) {
+        return (!s.is_empty()).then_some(s);
+    }
+    non_empty(&s)
+}
+
 /// Number of `\n` in `bytes`.
 pub(crate) fn count_newlines(bytes: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', bytes).count() as u64
@@ -261,6 +280,9 @@ pub(crate) fn expand_pages(p: &str) -> String {
 
 /// Collapses runs of whitespace into one space and trims.
 pub(crate) fn collapse_ws(s: &str) -> String {
+    if is_collapsed(s.as_bytes()) {
+        return s.to_owned();
+    }
     let mut out = String::with_capacity(s.len());
     for w in s.split_whitespace() {
         if !out.is_empty() {
@@ -269,6 +291,21 @@ pub(crate) fn collapse_ws(s: &str) -> String {
         out.push_str(w);
     }
     out
+}
+
+/// Whether `collapse_ws` would return `s` unchanged, decided on bytes: ASCII only (other characters may be
+/// Unicode spaces), no whitespace but single spaces between words, none at either end. Most field values are.
+fn is_collapsed(s: &[u8]) -> bool {
+    let mut prev_space = true;
+    for &b in s {
+        match b {
+            b' ' if prev_space => return false,
+            b' ' => prev_space = true,
+            b'\t' | b'\n' | b'\r' | 0x0B | 0x0C | 0x80.. => return false,
+            _ => prev_space = false,
+        }
+    }
+    !prev_space || s.is_empty()
 }
 
 /// `Some(trimmed)` unless blank.
@@ -436,6 +473,35 @@ pub(crate) fn first_authors_first(authors: &mut [(Author, bool)]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte-level shortcut of `collapse_ws` returns what splitting on Unicode whitespace returns.
+    #[test]
+    fn collapse_ws_shortcut_agrees() {
+        let slow = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        for s in [
+            "",
+            " ",
+            "a",
+            "a b",
+            " a",
+            "a ",
+            "a  b",
+            "a\tb",
+            "a\nb",
+            "a\u{a0}b",
+            "a\u{3000}b",
+            "김 태",
+            "\u{1c}a",
+            "Kim, Tae-Hoon",
+            "x\r",
+            "\u{85}",
+        ] {
+            assert_eq!(collapse_ws(s), slow(s), "{s:?}");
+        }
+        proptest::proptest!(|(s in "[ a\t\u{a0}\u{3000}김\n]{0,12}")| {
+            proptest::prop_assert_eq!(collapse_ws(&s), slow(&s));
+        });
+    }
 
     #[test]
     fn years_and_issns() {

@@ -14,7 +14,7 @@ use medist_biblio::normalize::{FUZZY_TITLE_THRESHOLD, dedup_key, normalize_doi, 
 use medist_biblio::{ParseError, PubType, Record};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    QueryOrder, Set,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -164,6 +164,7 @@ fn prepare(r: Record, people: &PeopleIndex) -> Prepared {
         })
         .collect();
     let row = PublicationRow {
+        id: 0,
         title: r.title.unwrap_or_default(),
         title_norm: k.title,
         year: r.year,
@@ -277,20 +278,26 @@ where
     };
     let mut first_id: Option<i64> = None;
     let mut last_id: Option<i64> = None;
+    let mut timings = Timings::default();
+    let mut waited = std::time::Instant::now();
     // On an error below, `rx` is dropped with the transaction (rolled back), and the reader stops at its next chunk.
     while let Some(batch) = rx.recv().await {
+        timings.waiting_for_reader += waited.elapsed();
         report.read += batch.read;
         report.warnings += batch.warnings;
         report.error_count += batch.error_count;
         let room = MAX_REPORTED_ERRORS.saturating_sub(report.errors.len());
         report.errors.extend(batch.errors.into_iter().take(room));
         if !batch.records.is_empty() {
-            let ids = write_chunk(&txn, consortium_id, batch.records, &opts.source_name, &mut report).await?;
+            let ids =
+                write_chunk(&txn, consortium_id, batch.records, &opts.source_name, &mut report, &mut timings).await?;
             first_id = first_id.or(ids.first().copied());
             last_id = ids.last().copied().or(last_id);
         }
         progress(report.read);
+        waited = std::time::Instant::now();
     }
+    tracing::debug!(source = %opts.source_name, ?timings, "publication import: where the writer's time went");
     if let Err(e) = reader.await {
         // A reader that panicked: nothing is written, and the file is named.
         return Err(StoreError::Config(format!("{}: the file could not be read to the end ({e})", opts.source_name)));
@@ -315,29 +322,71 @@ where
             "to_review": report.to_review, "errors": report.error_count, "first_id": first_id, "last_id": last_id})),
     )
     .await?;
+    let committing = std::time::Instant::now();
     txn.commit().await?;
+    tracing::debug!(source = %opts.source_name, elapsed = ?committing.elapsed(), "publication import committed");
     report.committed = true;
     Ok(report)
 }
 
-async fn existing<C: ConnectionTrait>(
-    c: &C,
+/// A list of values bound as one JSON array parameter (number `n`, counting from 1, for PostgreSQL), to be used as
+/// `column IN (…)`: one statement text whatever the number of values, so it is prepared once for the whole import,
+/// where an `IN (?, ?, …)` list of a chunk's 500 values was a new statement for every chunk.
+fn json_list(backend: sea_orm::DatabaseBackend, n: usize, pg_type: &str) -> String {
+    if backend == sea_orm::DatabaseBackend::Postgres {
+        format!("(SELECT json_array_elements_text(${n}::json)::{pg_type})")
+    } else {
+        "(SELECT value FROM json_each(?))".to_string()
+    }
+}
+
+/// Runs `sql` with the consortium as its first parameter and `values` as a JSON array, its second.
+async fn query_with_list<T: Serialize>(
+    txn: &DatabaseTransaction,
+    sql: String,
     consortium_id: i64,
-    col: publication::Column,
-    values: Vec<String>,
+    values: &[T],
+) -> Result<Vec<sea_orm::QueryResult>, StoreError> {
+    let backend = txn.get_database_backend();
+    let json = to_json(values)?;
+    Ok(txn
+        .query_all_raw(sea_orm::Statement::from_sql_and_values(backend, sql, vec![consortium_id.into(), json.into()]))
+        .await?)
+}
+
+/// The values of `column` (`doi` or `pmid`) among `values` that the consortium's publications already have.
+async fn existing(
+    txn: &DatabaseTransaction,
+    consortium_id: i64,
+    column: &str,
+    values: Vec<&str>,
 ) -> Result<HashSet<String>, StoreError> {
     if values.is_empty() {
         return Ok(HashSet::new());
     }
-    let rows: Vec<Option<String>> = publication::Entity::find()
-        .select_only()
-        .column(col)
-        .filter(publication::Column::ConsortiumId.eq(consortium_id))
-        .filter(col.is_in(values))
-        .into_tuple()
-        .all(c)
-        .await?;
-    Ok(rows.into_iter().flatten().collect())
+    let backend = txn.get_database_backend();
+    let sql = format!(
+        "SELECT {column} AS v FROM publication WHERE consortium_id = {} AND {column} IN {}",
+        param(backend, 1),
+        json_list(backend, 2, "text")
+    );
+    let rows = query_with_list(txn, sql, consortium_id, &values).await?;
+    Ok(rows.iter().map(|r| r.try_get::<String>("", "v")).collect::<Result<_, _>>()?)
+}
+
+/// Parameter `n` (from 1) of a raw statement.
+fn param(backend: sea_orm::DatabaseBackend, n: usize) -> String {
+    if backend == sea_orm::DatabaseBackend::Postgres { format!("${n}") } else { "?".to_string() }
+}
+
+/// Where an import's writer spends its time (logged at debug level, for tuning).
+#[derive(Debug, Default)]
+struct Timings {
+    waiting_for_reader: std::time::Duration,
+    lookups: std::time::Duration,
+    decisions: std::time::Duration,
+    publications: std::time::Duration,
+    authors: std::time::Duration,
 }
 
 async fn write_chunk(
@@ -346,83 +395,72 @@ async fn write_chunk(
     chunk: Vec<Prepared>,
     source_name: &str,
     report: &mut ImportReport,
+    timings: &mut Timings,
 ) -> Result<Vec<i64>, StoreError> {
-    let dois = existing(
-        txn,
-        consortium_id,
-        publication::Column::Doi,
-        chunk.iter().filter_map(|p| p.row.doi.clone()).collect(),
-    )
-    .await?;
-    let pmids = existing(
-        txn,
-        consortium_id,
-        publication::Column::Pmid,
-        chunk.iter().filter_map(|p| p.row.pmid.clone()).collect(),
-    )
-    .await?;
+    let started = std::time::Instant::now();
+    let dois = existing(txn, consortium_id, "doi", chunk.iter().filter_map(|p| p.row.doi.as_deref()).collect()).await?;
+    let pmids =
+        existing(txn, consortium_id, "pmid", chunk.iter().filter_map(|p| p.row.pmid.as_deref()).collect()).await?;
+    let backend = txn.get_database_backend();
+    // The stored publications by the same first author in the same year give both the exact duplicates (same title,
+    // year and first author) and the possible ones (title close but not equal). A record without an author asks
+    // only for the stored ones without an author and with its title. The questions travel as one JSON array of
+    // `[author, year, title]` (year null for undated records; title empty when there is an author); each is a seek
+    // in the (consortium, first author, year) index, which is short, where an index of whole title keys was as long
+    // as the titles and cost more to write than to use.
+    let mut asks: Vec<(&str, Option<i32>, &str)> = chunk
+        .iter()
+        .map(|p| {
+            let author = p.row.first_author.as_str();
+            (author, p.row.year, if author.is_empty() { p.row.title_norm.as_str() } else { "" })
+        })
+        .filter(|(author, _, title)| !author.is_empty() || !title.is_empty())
+        .collect();
+    asks.sort_unstable();
+    asks.dedup();
+    let sql = if backend == sea_orm::DatabaseBackend::Postgres {
+        // The year and title are compared after the index has found the author's papers (an `IS NOT DISTINCT FROM`
+        // in the join would keep PostgreSQL from using the index at all).
+        "SELECT p.id, p.first_author, p.year, p.title_norm, p.doi, p.volume, p.issue, p.pages \
+         FROM (SELECT e->>0 AS a, (e->>1)::int4 AS y, e->>2 AS t FROM json_array_elements($2::json) AS e) w \
+         JOIN publication p ON p.consortium_id = $1 AND p.first_author = w.a \
+         WHERE (p.year = w.y OR (p.year IS NULL AND w.y IS NULL)) AND (w.a <> '' OR p.title_norm = w.t)"
+    } else {
+        // CROSS JOIN keeps the questions as the outer loop.
+        "SELECT p.id, p.first_author, p.year, p.title_norm, p.doi, p.volume, p.issue, p.pages \
+         FROM json_each(?2) AS w CROSS JOIN publication p \
+         WHERE p.consortium_id = ?1 AND p.first_author = w.value->>0 AND p.year IS w.value->>1 \
+         AND (w.value->>0 <> '' OR p.title_norm = w.value->>2)"
+    };
+    let stored =
+        if asks.is_empty() { vec![] } else { query_with_list(txn, sql.to_string(), consortium_id, &asks).await? };
     // Same title, year and first author: the same work unless an identifier or the place in the
     // journal says otherwise (recurring columns such as "Editorial comments" share all three).
-    let mut keys: HashMap<String, Vec<Placement>> = HashMap::new();
-    type KeyRow = (String, Option<String>, Option<String>, Option<String>, Option<String>);
-    let rows: Vec<KeyRow> = publication::Entity::find()
-        .select_only()
-        .column(publication::Column::DedupKey)
-        .column(publication::Column::Doi)
-        .column(publication::Column::Volume)
-        .column(publication::Column::Issue)
-        .column(publication::Column::Pages)
-        .filter(publication::Column::ConsortiumId.eq(consortium_id))
-        .filter(publication::Column::DedupKey.is_in(chunk.iter().map(|p| p.row.dedup_key.clone()).collect::<Vec<_>>()))
-        .into_tuple()
-        .all(txn)
-        .await?;
-    for (k, doi, volume, issue, pages) in rows {
-        keys.entry(k).or_default().push(Placement { doi, volume, issue, pages });
+    let mut keys: HashMap<(String, Option<i32>, String), Vec<Placement>> = HashMap::new();
+    let mut neighbours: Vec<Neighbour> = Vec::new();
+    for r in &stored {
+        let n = Neighbour {
+            id: NewOrOld::Old(r.try_get("", "id")?),
+            first_author: r.try_get("", "first_author")?,
+            year: r.try_get("", "year")?,
+            title_norm: r.try_get("", "title_norm")?,
+            place: Placement {
+                doi: r.try_get("", "doi")?,
+                volume: r.try_get("", "volume")?,
+                issue: r.try_get("", "issue")?,
+                pages: r.try_get("", "pages")?,
+            },
+        };
+        keys.entry(n.key()).or_default().push(n.place.clone());
+        // Possible duplicates are looked for among papers with an author only.
+        if !n.first_author.is_empty() {
+            neighbours.push(n);
+        }
     }
-    // Possible duplicates: same first author and year, title close but not equal. Asking for the chunk's first
-    // authors and years separately may bring a few extra rows (another author's year), filtered below; asking by
-    // author alone brought every earlier paper of a common family name with every chunk.
-    let authors: Vec<String> = chunk.iter().map(|p| p.row.first_author.clone()).filter(|a| !a.is_empty()).collect();
-    let years: Vec<i32> = chunk.iter().filter_map(|p| p.row.year).collect::<HashSet<_>>().into_iter().collect();
-    let undated = chunk.iter().any(|p| p.row.year.is_none());
-    type Row = (i64, String, Option<i32>, String, Option<String>, Option<String>, Option<String>, Option<String>);
-    let stored: Vec<Row> = if authors.is_empty() {
-        vec![]
-    } else {
-        publication::Entity::find()
-            .select_only()
-            .column(publication::Column::Id)
-            .column(publication::Column::FirstAuthor)
-            .column(publication::Column::Year)
-            .column(publication::Column::TitleNorm)
-            .column(publication::Column::Doi)
-            .column(publication::Column::Volume)
-            .column(publication::Column::Issue)
-            .column(publication::Column::Pages)
-            .filter(publication::Column::ConsortiumId.eq(consortium_id))
-            .filter(publication::Column::FirstAuthor.is_in(authors))
-            .filter(
-                sea_orm::Condition::any()
-                    .add(publication::Column::Year.is_in(years))
-                    .add_option(undated.then(|| publication::Column::Year.is_null())),
-            )
-            .into_tuple()
-            .all(txn)
-            .await?
-    };
-    let mut neighbours: Vec<Neighbour> = stored
-        .into_iter()
-        .map(|(id, first_author, year, title_norm, doi, volume, issue, pages)| Neighbour {
-            id: NewOrOld::Old(id),
-            first_author,
-            year,
-            title_norm,
-            place: Placement { doi, volume, issue, pages },
-        })
-        .collect();
     let (mut seen_doi, mut seen_pmid) = (HashSet::new(), HashSet::new());
     let t = now();
+    let looked_up = std::time::Instant::now();
+    timings.lookups += looked_up - started;
     // First decide every record of the chunk, then write the new ones with one statement per table.
     let mut accepted: Vec<Accepted> = Vec::new();
     for Prepared { row, authors } in chunk {
@@ -432,8 +470,9 @@ async fn write_chunk(
             issue: row.issue.clone(),
             pages: row.pages.clone(),
         };
+        let key = (row.title_norm.clone(), row.year, row.first_author.clone());
         let same_key = !row.title_norm.is_empty()
-            && keys.get(&row.dedup_key).is_some_and(|places| places.iter().any(|other| !other.conflicts(&here)));
+            && keys.get(&key).is_some_and(|places| places.iter().any(|other| !other.conflicts(&here)));
         let dup = row.doi.as_ref().is_some_and(|d| dois.contains(d) || seen_doi.contains(d))
             || row.pmid.as_ref().is_some_and(|d| pmids.contains(d) || seen_pmid.contains(d))
             || same_key;
@@ -455,7 +494,7 @@ async fn write_chunk(
         if let Some(d) = &row.pmid {
             seen_pmid.insert(d.clone());
         }
-        keys.entry(row.dedup_key.clone()).or_default().push(here.clone());
+        keys.entry(key).or_default().push(here.clone());
         // Later records of the same chunk compare with this one too.
         neighbours.push(Neighbour {
             id: NewOrOld::New(accepted.len()),
@@ -466,10 +505,14 @@ async fn write_chunk(
         });
         accepted.push(Accepted { row, authors, similar });
     }
+    let decided = std::time::Instant::now();
+    timings.decisions += decided - looked_up;
     if accepted.is_empty() {
         return Ok(vec![]);
     }
-    let ids = insert_publications(txn, consortium_id, source_name, t, &accepted).await?;
+    let ids = insert_publications(txn, consortium_id, source_name, t, &mut accepted).await?;
+    let written = std::time::Instant::now();
+    timings.publications += written - decided;
     let mut authors: Vec<AuthorRow> = Vec::new();
     let mut candidates: Vec<duplicate_candidate::ActiveModel> = Vec::new();
     for (a, &id) in accepted.into_iter().zip(&ids) {
@@ -497,6 +540,7 @@ async fn write_chunk(
     if !candidates.is_empty() {
         duplicate_candidate::Entity::insert_many(candidates).exec_without_returning(txn).await?;
     }
+    timings.authors += written.elapsed();
     Ok(ids)
 }
 
@@ -508,13 +552,7 @@ async fn write_chunk(
 ///
 /// `columns` are the table's columns filled from the JSON array elements, in order, each with its PostgreSQL type;
 /// `fixed` are columns with one value for every row, bound as ordinary parameters before the JSON.
-fn bulk_insert_sql(
-    backend: sea_orm::DatabaseBackend,
-    table: &str,
-    columns: &[(&str, &str)],
-    fixed: &[&str],
-    returning: Option<&str>,
-) -> String {
+fn bulk_insert_sql(backend: sea_orm::DatabaseBackend, table: &str, columns: &[(&str, &str)], fixed: &[&str]) -> String {
     let names: Vec<&str> = columns.iter().map(|(c, _)| *c).chain(fixed.iter().copied()).collect();
     let pg = backend == sea_orm::DatabaseBackend::Postgres;
     let mut exprs: Vec<String> = columns
@@ -523,15 +561,16 @@ fn bulk_insert_sql(
         .map(|(i, (_, ty))| if pg { format!("(e.v->>{i})::{ty}") } else { format!("e.value->>{i}") })
         .collect();
     exprs.extend((1..=fixed.len()).map(|n| if pg { format!("${n}") } else { "?".to_string() }));
+    // No ORDER BY: rows carry their ids (and positions), so the order they go in does not matter, and sorting would
+    // copy every row into a temporary b-tree first.
     let from = if pg {
-        format!("json_array_elements(${}::json) WITH ORDINALITY AS e(v, n) ORDER BY e.n", fixed.len() + 1)
+        format!("json_array_elements(${}::json) AS e(v)", fixed.len() + 1)
     } else {
         // jsonb_each: the text is parsed once into SQLite's binary JSON, and each element's columns are read from
         // it without parsing the element's text again per column.
-        "jsonb_each(?) AS e ORDER BY e.key".to_string()
+        "jsonb_each(?) AS e".to_string()
     };
-    let returning = returning.map(|r| format!(" RETURNING {r}")).unwrap_or_default();
-    format!("INSERT INTO {table} ({}) SELECT {} FROM {from}{returning}", names.join(", "), exprs.join(", "))
+    format!("INSERT INTO {table} ({}) SELECT {} FROM {from}", names.join(", "), exprs.join(", "))
 }
 
 /// Rows as one JSON array, in a buffer sized for them up front.
@@ -542,14 +581,54 @@ fn to_json<T: Serialize>(rows: &[T]) -> Result<String, StoreError> {
     String::from_utf8(buf).map_err(|e| StoreError::Config(format!("rows to write: {e}")))
 }
 
-/// Writes the accepted publications of a chunk and returns their ids in the chunk's order.
+/// Ids for `n` new publications, taken before they are written, so that the rows go in with their ids and nothing
+/// has to be read back or kept in order. On SQLite the import's transaction holds the write lock from its start
+/// (`BEGIN IMMEDIATE`), so no one else can take an id until it ends: the next ids follow the largest ever given
+/// (`AUTOINCREMENT` keeps it in `sqlite_sequence`, and an explicit larger id moves it on). On PostgreSQL they come
+/// from the column's sequence, as a default value would.
+async fn reserve_publication_ids(txn: &DatabaseTransaction, n: usize) -> Result<Vec<i64>, StoreError> {
+    let backend = txn.get_database_backend();
+    if backend == sea_orm::DatabaseBackend::Postgres {
+        let rows = txn
+            .query_all_raw(sea_orm::Statement::from_sql_and_values(
+                backend,
+                "SELECT nextval(pg_get_serial_sequence('publication', 'id')) AS id FROM generate_series(1, $1)",
+                vec![(n as i64).into()],
+            ))
+            .await?;
+        return Ok(rows.iter().map(|r| r.try_get::<i64>("", "id")).collect::<Result<Vec<i64>, _>>()?);
+    }
+    let row = txn
+        .query_one_raw(sea_orm::Statement::from_string(
+            backend,
+            "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'publication'), 0), \
+             COALESCE((SELECT MAX(id) FROM publication), 0)) AS last",
+        ))
+        .await?
+        .ok_or_else(|| StoreError::Config("no publication id could be reserved".into()))?;
+    let last: i64 = row.try_get("", "last")?;
+    Ok((last + 1..=last + n as i64).collect())
+}
+
+/// Writes the accepted publications of a chunk with the ids reserved for them, in the chunk's order.
 async fn insert_publications(
     txn: &DatabaseTransaction,
     consortium_id: i64,
     source_name: &str,
     created_at: chrono::DateTime<chrono::Utc>,
-    accepted: &[Accepted],
+    accepted: &mut [Accepted],
 ) -> Result<Vec<i64>, StoreError> {
+    let ids = reserve_publication_ids(txn, accepted.len()).await?;
+    if ids.len() != accepted.len() {
+        return Err(StoreError::Config(format!(
+            "{} publications to write, {} ids reserved",
+            accepted.len(),
+            ids.len()
+        )));
+    }
+    for (a, id) in accepted.iter_mut().zip(&ids) {
+        a.row.id = *id;
+    }
     let rows: Vec<&PublicationRow> = accepted.iter().map(|a| &a.row).collect();
     let json = to_json(&rows)?;
     let backend = txn.get_database_backend();
@@ -558,18 +637,16 @@ async fn insert_publications(
         "publication",
         PublicationRow::COLUMNS,
         &["consortium_id", "source_name", "is_sample", "created_at"],
-        Some("id"),
     );
     let values: Vec<sea_orm::Value> =
         vec![consortium_id.into(), source_name.to_string().into(), false.into(), created_at.into(), json.into()];
-    let out = txn.query_all_raw(sea_orm::Statement::from_sql_and_values(backend, sql, values)).await?;
-    // Both backends number the rows of one INSERT … SELECT in the order the SELECT yields them (SQLite's rowid and
-    // a PostgreSQL sequence only grow), and the SELECT is ordered by the position in the array: the sorted ids are
-    // the records' ids in chunk order, whatever order RETURNING gives them in.
-    let mut ids = out.iter().map(|r| r.try_get::<i64>("", "id")).collect::<Result<Vec<i64>, _>>()?;
-    ids.sort_unstable();
-    if ids.len() != accepted.len() {
-        return Err(StoreError::Config(format!("{} publications written, {} ids returned", accepted.len(), ids.len())));
+    let done = txn.execute_raw(sea_orm::Statement::from_sql_and_values(backend, sql, values)).await?;
+    if done.rows_affected() != accepted.len() as u64 {
+        return Err(StoreError::Config(format!(
+            "{} publications to write, {} written",
+            accepted.len(),
+            done.rows_affected()
+        )));
     }
     Ok(ids)
 }
@@ -579,7 +656,7 @@ async fn insert_authors(txn: &DatabaseTransaction, authors: &[AuthorRow]) -> Res
         return Ok(());
     }
     let backend = txn.get_database_backend();
-    let sql = bulk_insert_sql(backend, "publication_author", AuthorRow::COLUMNS, &[], None);
+    let sql = bulk_insert_sql(backend, "publication_author", AuthorRow::COLUMNS, &[]);
     // A record with thousands of authors is one array like any other: the JSON parameter has no row limit.
     let json = to_json(authors)?;
     txn.execute_raw(sea_orm::Statement::from_sql_and_values(backend, sql, vec![json.into()])).await?;
@@ -609,6 +686,7 @@ macro_rules! json_row {
 json_row!(
     /// One publication as written (the columns that differ between records).
     PublicationRow {
+        id: i64 => "int8",
         title: String => "text",
         title_norm: String => "text",
         year: Option<i32> => "int4",
@@ -657,6 +735,13 @@ struct Neighbour {
     year: Option<i32>,
     title_norm: String,
     place: Placement,
+}
+
+impl Neighbour {
+    /// Title, year and first author: equal keys are the same work unless their places conflict.
+    fn key(&self) -> (String, Option<i32>, String) {
+        (self.title_norm.clone(), self.year, self.first_author.clone())
+    }
 }
 
 /// A record that will be written, with its authors and the publication it resembles, if any.

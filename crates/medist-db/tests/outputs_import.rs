@@ -161,3 +161,83 @@ async fn near_duplicates_wait_for_a_person() {
     assert!(matches!(again, Err(medist_db::StoreError::NotFound { .. })), "a merged candidate is gone: {again:?}");
     assert!(medist_db::audit::verify(&t.db).await.unwrap().broken.is_none());
 }
+
+/// A title of random words, far from every other (so no pair is a possible duplicate by chance).
+fn random_title(i: u64) -> String {
+    let mut x = i.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    (0..42)
+        .map(|k| {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            if k % 7 == 6 { ' ' } else { char::from(b'a' + ((x >> 33) % 26) as u8) }
+        })
+        .collect()
+}
+
+/// More records than one chunk of the import: the same work is recognised across chunks by title, year and first
+/// author (also without an author, and without a year), a recurring column with other pages is not, each
+/// publication gets its own authors in order, and importing again adds nothing.
+#[tokio::test]
+async fn the_same_work_is_recognised_across_chunks() {
+    let t = testing::fresh().await.unwrap();
+    let c = demo::load(&t.db, &Who::system("t")).await.unwrap().consortium_id;
+    let base = outputs::count(&t.db, c).await.unwrap();
+    let who = Who::system("importer");
+    let entry = |key: &str, i: u64, pages: &str| {
+        let author = if i.is_multiple_of(100) {
+            String::new()
+        } else {
+            format!("author = {{Author{}, Ann and Second{i}, Bo}},", i % 50)
+        };
+        let year = if i.is_multiple_of(7) { String::new() } else { format!("year = {},", 2000 + i % 3) };
+        format!(
+            "@article{{{key}, {author} title = {{{}}}, journal = {{J}}, {year} pages = {{{pages}}}}}\n",
+            random_title(i)
+        )
+    };
+    let mut bib: String = (0..1200).map(|i| entry(&format!("r{i}"), i, "1-2")).collect();
+    // Copies in later chunks: with an author, without one (record 100), without a year (record 7).
+    for i in [10, 100, 7] {
+        bib.push_str(&entry(&format!("copy{i}"), i, "1-2"));
+    }
+    // A recurring column: same title, year and first author as record 20, other pages.
+    bib.push_str(&entry("column20", 20, "5-6"));
+    let import = |bib: String| {
+        let db = t.db.clone();
+        let who = who.clone();
+        async move {
+            outputs::import(
+                &db,
+                &who,
+                c,
+                BibtexReader::new(std::io::Cursor::new(bib.into_bytes())),
+                &opts("many.bib"),
+                |_| {},
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let r = import(bib.clone()).await;
+    assert!(r.committed, "{r:?}");
+    assert_eq!((r.read, r.created, r.duplicates, r.to_review, r.error_count), (1204, 1201, 3, 0, 0), "{r:?}");
+    assert_eq!(outputs::count(&t.db, c).await.unwrap(), base + 1201);
+    // Every publication has its own two authors (or none), in order.
+    for i in [1u64, 499, 501, 999, 1001, 1199] {
+        let title = random_title(i);
+        let found = outputs::list(
+            &t.db,
+            c,
+            &outputs::PublicationFilter { q: Some(title.clone()), year: None },
+            Page::default(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(found.items.len(), 1, "record {i}");
+        let authors = outputs::authors(&t.db, found.items[0].id).await.unwrap();
+        let names: Vec<_> = authors.iter().map(|a| (a.position, a.family.clone().unwrap_or_default())).collect();
+        assert_eq!(names, vec![(1, format!("Author{}", i % 50)), (2, format!("Second{i}"))], "record {i}");
+    }
+    let again = import(bib).await;
+    assert_eq!((again.created, again.duplicates), (0, 1204), "re-importing adds nothing: {again:?}");
+    assert!(medist_db::audit::verify(&t.db).await.unwrap().broken.is_none());
+}

@@ -17,6 +17,7 @@ mod m0011_author_candidates;
 mod m0012_outcomes_and_plans;
 mod m0013_national_scale;
 mod m0014_roadmap;
+mod m0015_import_indexes;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_outcomes_and_plans::Migration),
             Box::new(m0013_national_scale::Migration),
             Box::new(m0014_roadmap::Migration),
+            Box::new(m0015_import_indexes::Migration),
         ]
     }
 }
