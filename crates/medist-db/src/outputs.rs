@@ -278,11 +278,11 @@ where
     };
     let mut first_id: Option<i64> = None;
     let mut last_id: Option<i64> = None;
-    let mut timings = Timings::default();
+    let mut state = WriteState::default();
     let mut waited = std::time::Instant::now();
     // On an error below, `rx` is dropped with the transaction (rolled back), and the reader stops at its next chunk.
     while let Some(batch) = rx.recv().await {
-        timings.waiting_for_reader += waited.elapsed();
+        state.timings.waiting_for_reader += waited.elapsed();
         report.read += batch.read;
         report.warnings += batch.warnings;
         report.error_count += batch.error_count;
@@ -290,13 +290,14 @@ where
         report.errors.extend(batch.errors.into_iter().take(room));
         if !batch.records.is_empty() {
             let ids =
-                write_chunk(&txn, consortium_id, batch.records, &opts.source_name, &mut report, &mut timings).await?;
+                write_chunk(&txn, consortium_id, batch.records, &opts.source_name, &mut report, &mut state).await?;
             first_id = first_id.or(ids.first().copied());
             last_id = ids.last().copied().or(last_id);
         }
         progress(report.read);
         waited = std::time::Instant::now();
     }
+    let timings = &state.timings;
     tracing::debug!(source = %opts.source_name, ?timings, "publication import: where the writer's time went");
     if let Err(e) = reader.await {
         // A reader that panicked: nothing is written, and the file is named.
@@ -329,54 +330,93 @@ where
     Ok(report)
 }
 
-/// A list of values bound as one JSON array parameter (number `n`, counting from 1, for PostgreSQL), to be used as
-/// `column IN (…)`: one statement text whatever the number of values, so it is prepared once for the whole import,
-/// where an `IN (?, ?, …)` list of a chunk's 500 values was a new statement for every chunk.
-fn json_list(backend: sea_orm::DatabaseBackend, n: usize, pg_type: &str) -> String {
+/// What the database already holds that a chunk's records may repeat, asked with one statement that answers with one
+/// row: the DOIs and PMIDs among the chunk's, and the stored publications by the same first author in the same year
+/// (which give both the exact duplicates — same title, year and first author — and the possible ones — title close
+/// but not equal); a record without an author asks only for the stored ones without an author and with its title.
+///
+/// The questions travel as JSON arrays (the pairs as `[author, year, title]`, year null for undated records, title
+/// empty when there is an author), so the statement text is the same for every chunk and prepared once; and the
+/// answers come back aggregated into JSON arrays in one row, because rows streamed one by one from SQLite's worker
+/// thread cost a thread wake-up each (hundreds per chunk). Each pair is a seek in the short (consortium, first
+/// author, year) index; the index of whole title keys that this replaced was as long as the titles.
+fn lookup_sql(backend: sea_orm::DatabaseBackend) -> &'static str {
     if backend == sea_orm::DatabaseBackend::Postgres {
-        format!("(SELECT json_array_elements_text(${n}::json)::{pg_type})")
+        // The year and title are compared after the index has found the author's papers (an `IS NOT DISTINCT FROM`
+        // in the join would keep PostgreSQL from using the index at all).
+        "SELECT \
+         (SELECT COALESCE(json_agg(doi), '[]'::json)::text FROM publication \
+           WHERE consortium_id = $1 AND doi IN (SELECT json_array_elements_text($2::json))) AS dois, \
+         (SELECT COALESCE(json_agg(pmid), '[]'::json)::text FROM publication \
+           WHERE consortium_id = $1 AND pmid IN (SELECT json_array_elements_text($3::json))) AS pmids, \
+         (SELECT COALESCE(json_agg(json_build_array(p.id, p.first_author, p.year, p.title_norm, p.doi, p.volume, \
+             p.issue, p.pages)), '[]'::json)::text \
+           FROM (SELECT e->>0 AS a, (e->>1)::int4 AS y, e->>2 AS t FROM json_array_elements($4::json) AS e) w \
+           JOIN publication p ON p.consortium_id = $1 AND p.first_author = w.a \
+           WHERE (p.year = w.y OR (p.year IS NULL AND w.y IS NULL)) AND (w.a <> '' OR p.title_norm = w.t)) AS stored"
     } else {
-        "(SELECT value FROM json_each(?))".to_string()
+        // CROSS JOIN keeps the pairs as the outer loop.
+        "SELECT \
+         (SELECT json_group_array(doi) FROM publication \
+           WHERE consortium_id = ?1 AND doi IN (SELECT value FROM json_each(?2))) AS dois, \
+         (SELECT json_group_array(pmid) FROM publication \
+           WHERE consortium_id = ?1 AND pmid IN (SELECT value FROM json_each(?3))) AS pmids, \
+         (SELECT json_group_array(json_array(p.id, p.first_author, p.year, p.title_norm, p.doi, p.volume, p.issue, \
+             p.pages)) \
+           FROM json_each(?4) AS w CROSS JOIN publication p \
+           WHERE p.consortium_id = ?1 AND p.first_author = w.value->>0 AND p.year IS w.value->>1 \
+           AND (w.value->>0 <> '' OR p.title_norm = w.value->>2)) AS stored"
     }
 }
 
-/// Runs `sql` with the consortium as its first parameter and `values` as a JSON array, its second.
-async fn query_with_list<T: Serialize>(
-    txn: &DatabaseTransaction,
-    sql: String,
-    consortium_id: i64,
-    values: &[T],
-) -> Result<Vec<sea_orm::QueryResult>, StoreError> {
-    let backend = txn.get_database_backend();
-    let json = to_json(values)?;
-    Ok(txn
-        .query_all_raw(sea_orm::Statement::from_sql_and_values(backend, sql, vec![consortium_id.into(), json.into()]))
-        .await?)
+/// A stored publication as [`lookup_sql`] returns it: id, first author, year, normalised title, DOI, volume, issue,
+/// pages.
+type StoredRow = (i64, String, Option<i32>, String, Option<String>, Option<String>, Option<String>, Option<String>);
+
+/// What [`lookup_sql`] found for a chunk.
+struct Found {
+    dois: HashSet<String>,
+    pmids: HashSet<String>,
+    stored: Vec<StoredRow>,
 }
 
-/// The values of `column` (`doi` or `pmid`) among `values` that the consortium's publications already have.
-async fn existing(
-    txn: &DatabaseTransaction,
-    consortium_id: i64,
-    column: &str,
-    values: Vec<&str>,
-) -> Result<HashSet<String>, StoreError> {
-    if values.is_empty() {
-        return Ok(HashSet::new());
-    }
+async fn look_up(txn: &DatabaseTransaction, consortium_id: i64, chunk: &[Prepared]) -> Result<Found, StoreError> {
+    let dois: Vec<&str> = chunk.iter().filter_map(|p| p.row.doi.as_deref()).collect();
+    let pmids: Vec<&str> = chunk.iter().filter_map(|p| p.row.pmid.as_deref()).collect();
+    let mut asks: Vec<(&str, Option<i32>, &str)> = chunk
+        .iter()
+        .map(|p| {
+            let author = p.row.first_author.as_str();
+            (author, p.row.year, if author.is_empty() { p.row.title_norm.as_str() } else { "" })
+        })
+        .filter(|(author, _, title)| !author.is_empty() || !title.is_empty())
+        .collect();
+    asks.sort_unstable();
+    asks.dedup();
     let backend = txn.get_database_backend();
-    let sql = format!(
-        "SELECT {column} AS v FROM publication WHERE consortium_id = {} AND {column} IN {}",
-        param(backend, 1),
-        json_list(backend, 2, "text")
-    );
-    let rows = query_with_list(txn, sql, consortium_id, &values).await?;
-    Ok(rows.iter().map(|r| r.try_get::<String>("", "v")).collect::<Result<_, _>>()?)
+    let values = vec![consortium_id.into(), to_json(&dois)?.into(), to_json(&pmids)?.into(), to_json(&asks)?.into()];
+    let row = txn
+        .query_one_raw(sea_orm::Statement::from_sql_and_values(backend, lookup_sql(backend), values))
+        .await?
+        .ok_or_else(|| StoreError::Config("the duplicate lookup answered nothing".into()))?;
+    let column = |name: &str| -> Result<String, StoreError> {
+        // SQLite's json_group_array over no rows is "[]"; PostgreSQL's json_agg is NULL, made "[]" by COALESCE.
+        Ok(row.try_get::<Option<String>>("", name)?.unwrap_or_else(|| "[]".into()))
+    };
+    let parse = |name: &str, e: serde_json::Error| StoreError::Config(format!("duplicate lookup ({name}): {e}"));
+    Ok(Found {
+        dois: serde_json::from_str(&column("dois")?).map_err(|e| parse("dois", e))?,
+        pmids: serde_json::from_str(&column("pmids")?).map_err(|e| parse("pmids", e))?,
+        stored: serde_json::from_str(&column("stored")?).map_err(|e| parse("stored", e))?,
+    })
 }
 
-/// Parameter `n` (from 1) of a raw statement.
-fn param(backend: sea_orm::DatabaseBackend, n: usize) -> String {
-    if backend == sea_orm::DatabaseBackend::Postgres { format!("${n}") } else { "?".to_string() }
+/// What the writer carries from chunk to chunk.
+#[derive(Default)]
+struct WriteState {
+    timings: Timings,
+    /// The next publication id to give (SQLite: asked once, then counted on).
+    next_id: Option<i64>,
 }
 
 /// Where an import's writer spends its time (logged at debug level, for tuning).
@@ -395,61 +435,22 @@ async fn write_chunk(
     chunk: Vec<Prepared>,
     source_name: &str,
     report: &mut ImportReport,
-    timings: &mut Timings,
+    state: &mut WriteState,
 ) -> Result<Vec<i64>, StoreError> {
     let started = std::time::Instant::now();
-    let dois = existing(txn, consortium_id, "doi", chunk.iter().filter_map(|p| p.row.doi.as_deref()).collect()).await?;
-    let pmids =
-        existing(txn, consortium_id, "pmid", chunk.iter().filter_map(|p| p.row.pmid.as_deref()).collect()).await?;
-    let backend = txn.get_database_backend();
-    // The stored publications by the same first author in the same year give both the exact duplicates (same title,
-    // year and first author) and the possible ones (title close but not equal). A record without an author asks
-    // only for the stored ones without an author and with its title. The questions travel as one JSON array of
-    // `[author, year, title]` (year null for undated records; title empty when there is an author); each is a seek
-    // in the (consortium, first author, year) index, which is short, where an index of whole title keys was as long
-    // as the titles and cost more to write than to use.
-    let mut asks: Vec<(&str, Option<i32>, &str)> = chunk
-        .iter()
-        .map(|p| {
-            let author = p.row.first_author.as_str();
-            (author, p.row.year, if author.is_empty() { p.row.title_norm.as_str() } else { "" })
-        })
-        .filter(|(author, _, title)| !author.is_empty() || !title.is_empty())
-        .collect();
-    asks.sort_unstable();
-    asks.dedup();
-    let sql = if backend == sea_orm::DatabaseBackend::Postgres {
-        // The year and title are compared after the index has found the author's papers (an `IS NOT DISTINCT FROM`
-        // in the join would keep PostgreSQL from using the index at all).
-        "SELECT p.id, p.first_author, p.year, p.title_norm, p.doi, p.volume, p.issue, p.pages \
-         FROM (SELECT e->>0 AS a, (e->>1)::int4 AS y, e->>2 AS t FROM json_array_elements($2::json) AS e) w \
-         JOIN publication p ON p.consortium_id = $1 AND p.first_author = w.a \
-         WHERE (p.year = w.y OR (p.year IS NULL AND w.y IS NULL)) AND (w.a <> '' OR p.title_norm = w.t)"
-    } else {
-        // CROSS JOIN keeps the questions as the outer loop.
-        "SELECT p.id, p.first_author, p.year, p.title_norm, p.doi, p.volume, p.issue, p.pages \
-         FROM json_each(?2) AS w CROSS JOIN publication p \
-         WHERE p.consortium_id = ?1 AND p.first_author = w.value->>0 AND p.year IS w.value->>1 \
-         AND (w.value->>0 <> '' OR p.title_norm = w.value->>2)"
-    };
-    let stored =
-        if asks.is_empty() { vec![] } else { query_with_list(txn, sql.to_string(), consortium_id, &asks).await? };
+    let timings = &mut state.timings;
+    let Found { dois, pmids, stored } = look_up(txn, consortium_id, &chunk).await?;
     // Same title, year and first author: the same work unless an identifier or the place in the
     // journal says otherwise (recurring columns such as "Editorial comments" share all three).
     let mut keys: HashMap<(String, Option<i32>, String), Vec<Placement>> = HashMap::new();
     let mut neighbours: Vec<Neighbour> = Vec::new();
-    for r in &stored {
+    for (id, first_author, year, title_norm, doi, volume, issue, pages) in stored {
         let n = Neighbour {
-            id: NewOrOld::Old(r.try_get("", "id")?),
-            first_author: r.try_get("", "first_author")?,
-            year: r.try_get("", "year")?,
-            title_norm: r.try_get("", "title_norm")?,
-            place: Placement {
-                doi: r.try_get("", "doi")?,
-                volume: r.try_get("", "volume")?,
-                issue: r.try_get("", "issue")?,
-                pages: r.try_get("", "pages")?,
-            },
+            id: NewOrOld::Old(id),
+            first_author,
+            year,
+            title_norm,
+            place: Placement { doi, volume, issue, pages },
         };
         keys.entry(n.key()).or_default().push(n.place.clone());
         // Possible duplicates are looked for among papers with an author only.
@@ -510,7 +511,7 @@ async fn write_chunk(
     if accepted.is_empty() {
         return Ok(vec![]);
     }
-    let ids = insert_publications(txn, consortium_id, source_name, t, &mut accepted).await?;
+    let ids = insert_publications(txn, consortium_id, source_name, t, &mut accepted, &mut state.next_id).await?;
     let written = std::time::Instant::now();
     timings.publications += written - decided;
     let mut authors: Vec<AuthorRow> = Vec::new();
@@ -583,10 +584,14 @@ fn to_json<T: Serialize>(rows: &[T]) -> Result<String, StoreError> {
 
 /// Ids for `n` new publications, taken before they are written, so that the rows go in with their ids and nothing
 /// has to be read back or kept in order. On SQLite the import's transaction holds the write lock from its start
-/// (`BEGIN IMMEDIATE`), so no one else can take an id until it ends: the next ids follow the largest ever given
-/// (`AUTOINCREMENT` keeps it in `sqlite_sequence`, and an explicit larger id moves it on). On PostgreSQL they come
-/// from the column's sequence, as a default value would.
-async fn reserve_publication_ids(txn: &DatabaseTransaction, n: usize) -> Result<Vec<i64>, StoreError> {
+/// (`BEGIN IMMEDIATE`), so no one else can take an id until it ends: the ids follow the largest ever given
+/// (`AUTOINCREMENT` keeps it in `sqlite_sequence`, and an explicit larger id moves it on), asked once per import and
+/// then counted on in `next`. On PostgreSQL they come from the column's sequence, as a default value would.
+async fn reserve_publication_ids(
+    txn: &DatabaseTransaction,
+    n: usize,
+    next: &mut Option<i64>,
+) -> Result<Vec<i64>, StoreError> {
     let backend = txn.get_database_backend();
     if backend == sea_orm::DatabaseBackend::Postgres {
         let rows = txn
@@ -598,16 +603,22 @@ async fn reserve_publication_ids(txn: &DatabaseTransaction, n: usize) -> Result<
             .await?;
         return Ok(rows.iter().map(|r| r.try_get::<i64>("", "id")).collect::<Result<Vec<i64>, _>>()?);
     }
-    let row = txn
-        .query_one_raw(sea_orm::Statement::from_string(
-            backend,
-            "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'publication'), 0), \
-             COALESCE((SELECT MAX(id) FROM publication), 0)) AS last",
-        ))
-        .await?
-        .ok_or_else(|| StoreError::Config("no publication id could be reserved".into()))?;
-    let last: i64 = row.try_get("", "last")?;
-    Ok((last + 1..=last + n as i64).collect())
+    let first = match *next {
+        Some(id) => id,
+        None => {
+            let row = txn
+                .query_one_raw(sea_orm::Statement::from_string(
+                    backend,
+                    "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'publication'), 0), \
+                     COALESCE((SELECT MAX(id) FROM publication), 0)) AS last",
+                ))
+                .await?
+                .ok_or_else(|| StoreError::Config("no publication id could be reserved".into()))?;
+            row.try_get::<i64>("", "last")? + 1
+        }
+    };
+    *next = Some(first + n as i64);
+    Ok((first..first + n as i64).collect())
 }
 
 /// Writes the accepted publications of a chunk with the ids reserved for them, in the chunk's order.
@@ -617,8 +628,9 @@ async fn insert_publications(
     source_name: &str,
     created_at: chrono::DateTime<chrono::Utc>,
     accepted: &mut [Accepted],
+    next_id: &mut Option<i64>,
 ) -> Result<Vec<i64>, StoreError> {
-    let ids = reserve_publication_ids(txn, accepted.len()).await?;
+    let ids = reserve_publication_ids(txn, accepted.len(), next_id).await?;
     if ids.len() != accepted.len() {
         return Err(StoreError::Config(format!(
             "{} publications to write, {} ids reserved",
