@@ -1309,7 +1309,6 @@ async fn write_consortium<C: ConnectionTrait>(
                 publication::ActiveModel {
                     consortium_id: Set(cid),
                     title: Set(p.title.clone()),
-                    dedup_key: Set(format!("{title_norm}|{}|{first}", p.year)),
                     title_norm: Set(title_norm),
                     year: Set(Some(p.year)),
                     journal: Set(j.title.clone()),

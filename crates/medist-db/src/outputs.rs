@@ -139,7 +139,6 @@ struct Prepared {
 
 fn prepare(r: Record, people: &PeopleIndex) -> Prepared {
     let k = dedup_key(&r);
-    let dedup_key = format!("{}|{}|{}", k.title, k.year.map(|y| y.to_string()).unwrap_or_default(), k.first_author);
     let authors = r
         .authors
         .into_iter()
@@ -178,7 +177,6 @@ fn prepare(r: Record, people: &PeopleIndex) -> Prepared {
         pmid: r.pmid.as_deref().and_then(normalize_pmid),
         pub_type: pub_type(&r.pub_type),
         first_author: k.first_author,
-        dedup_key,
         funding: r.funding.join("\n"),
         source_format: format!("{:?}", r.source.format).to_lowercase(),
     };
@@ -712,7 +710,6 @@ json_row!(
         pmid: Option<String> => "text",
         pub_type: String => "text",
         first_author: String => "text",
-        dedup_key: String => "text",
         funding: String => "text",
         source_format: String => "text",
     }

@@ -26,8 +26,6 @@ pub struct Model {
     pub pub_type: String,
     /// First author's family name, folded (for duplicate candidates).
     pub first_author: String,
-    #[serde(skip_serializing)]
-    pub dedup_key: String,
     /// Grant acknowledgements, one per line.
     pub funding: String,
     /// bibtex, ris or pubmed.
