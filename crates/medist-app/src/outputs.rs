@@ -17,6 +17,28 @@ pub type Format = medist_biblio::SourceFormat;
 
 const FORMAT_NAMES: &str = "bibtex, ris, pubmed, crossref, orcid or csv";
 
+/// Bytes of the input looked at to tell its format.
+const HEAD_BYTES: usize = 64 * 1024;
+
+/// A file or upload ready to import: gzip-compressed input, recognised by its first bytes (PubMed's baseline files
+/// come as `.xml.gz`), is inflated as it is read. Returns the reader and its first bytes (inflated), to tell the
+/// format by. A damaged compressed file is refused here, naming the file.
+pub fn open_input(
+    name: &str,
+    mut input: impl BufRead + Send + 'static,
+) -> AppResult<(Box<dyn BufRead + Send>, Vec<u8>)> {
+    let unreadable = |e: std::io::Error| AppError::bad_request("unreadable-file", format!("{name}: {e}"));
+    let gzip = input.fill_buf().map_err(unreadable)?.starts_with(&[0x1f, 0x8b]);
+    let mut reader: Box<dyn BufRead + Send> = if gzip {
+        Box::new(std::io::BufReader::with_capacity(256 * 1024, flate2::read::MultiGzDecoder::new(input)))
+    } else {
+        Box::new(input)
+    };
+    let head = reader.fill_buf().map_err(unreadable)?;
+    let head = head[..head.len().min(HEAD_BYTES)].to_vec();
+    Ok((reader, head))
+}
+
 /// The format named by `s` (`bibtex`, `ris`, `pubmed`, `crossref`, `orcid`, `csv`); `auto` (or nothing) guesses
 /// from the file name and its first bytes `head` (Crossref and ORCID JSON are told apart by their keys).
 pub fn parse_format(s: Option<&str>, file_name: &str, head: &[u8]) -> AppResult<Format> {

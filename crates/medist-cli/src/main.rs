@@ -1658,12 +1658,10 @@ async fn import_publications(
     let total = f.metadata().map(|m| m.len()).unwrap_or(0);
     let read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     let counting = Counting { inner: f, read: read.clone() };
-    let mut reader: Box<dyn BufRead + Send> = if name.ends_with(".gz") {
-        Box::new(std::io::BufReader::with_capacity(256 * 1024, flate2::read::MultiGzDecoder::new(counting)))
-    } else {
-        Box::new(std::io::BufReader::with_capacity(256 * 1024, counting))
-    };
-    let head = reader.fill_buf().with_context(|| format!("cannot read {name}"))?.to_vec();
+    // A gzip-compressed file (by its first bytes, whatever its name) is inflated as it is read.
+    let (reader, head) =
+        medist_app::outputs::open_input(&name, std::io::BufReader::with_capacity(256 * 1024, counting))
+            .map_err(explain)?;
     let fmt = medist_app::outputs::parse_format(Some(format), &name, &head).map_err(explain)?;
     let bar = if quiet || !std::io::stderr().is_terminal() {
         indicatif::ProgressBar::hidden()

@@ -1,4 +1,5 @@
-//! Publications through the UI and the API: upload, re-upload, a damaged file, the review queue.
+//! Publications through the UI and the API: upload, re-upload, a damaged file, a gzip-compressed file, the review
+//! queue.
 
 mod common;
 
@@ -93,4 +94,54 @@ async fn the_api_imports_with_a_token_and_the_office_reviews_near_duplicates() {
     assert_eq!(r.json()["code"], "already-decided");
     let list = app.api("GET", &format!("/api/v1/consortia/{c}/publications"), Some(&office), None).await.json();
     assert_eq!(list["total"].as_i64().unwrap(), base + 2, "kept as two works");
+}
+
+/// PubMed's baseline files come gzip-compressed: an upload is inflated as it is read, whatever its name, in the form
+/// and in the API; a damaged compressed file is refused with its name, and nothing is written.
+#[tokio::test]
+async fn a_gzip_compressed_file_is_read_as_it_comes_and_a_damaged_one_is_named() {
+    let app = TestApp::new().await;
+    let s = app.session("office@miracle.example").await;
+    let c = app.consortium_id;
+    let count = || async {
+        app.api("GET", &format!("/api/v1/consortia/{c}/publications"), Some(&s), None).await.json()["total"]
+            .as_i64()
+            .unwrap()
+    };
+    let base = count().await;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, &excerpt("pubmed_excerpt.xml")).unwrap();
+    let gz = gz.finish().unwrap();
+    let r = app.post_file("/publications/import", Some(&s), "pubmed20n0014.xml.gz", &gz).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("Early Predictors of De Novo and Subthreshold Late-Onset ADHD"), "{}", r.body);
+    assert_eq!(count().await, base + 3);
+
+    let token = app
+        .api("POST", "/api/v1/tokens", Some(&s), Some(serde_json::json!({"name": "sync", "scope": "write"})))
+        .await
+        .json()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let post = |name: &str, body: Vec<u8>| {
+        axum::http::Request::post(format!("/api/v1/consortia/{c}/publications/import?name={name}"))
+            .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(axum::body::Body::from(body))
+            .unwrap()
+    };
+    // The same records again, compressed, under a name that does not say so: nothing new.
+    let r = app.send(post("baseline.bin", gz.clone())).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!((r.json()["created"].as_i64(), r.json()["duplicates"].as_i64()), (Some(0), Some(3)), "{}", r.body);
+
+    let mut damaged = gz[..gz.len() / 2].to_vec();
+    damaged.extend_from_slice(b"not deflate any more");
+    // Refused when its first bytes are read (400), or when the damage is reached while reading (422): named either way.
+    let r = app.send(post("cut.xml.gz", damaged.clone())).await;
+    assert!(matches!(r.status, StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY), "{}", r.body);
+    assert!(r.body.contains("cut.xml.gz"), "{}", r.body);
+    let r = app.post_file("/publications/import", Some(&s), "cut.xml.gz", &damaged).await;
+    assert!(r.status.is_client_error(), "{}", r.body);
+    assert_eq!(count().await, base + 3, "nothing written from the damaged file");
 }

@@ -78,9 +78,10 @@ pub async fn import(
     body: Bytes,
 ) -> Result<(StatusCode, Json<ImportReport>), ApiError> {
     let name = q.name.unwrap_or_else(|| "upload".into());
-    let format = app::parse_format(q.format.as_deref(), &name, &body[..body.len().min(65536)])?;
+    let (input, head) = app::open_input(&name, std::io::Cursor::new(body))?;
+    let format = app::parse_format(q.format.as_deref(), &name, &head)?;
     let opts = ImportOptions { dry_run: q.dry_run, valid_only: q.valid_only, source_name: name };
-    let report = app::import(&st.db, &c, id, std::io::Cursor::new(body), format, &opts, |_| {}).await?;
+    let report = app::import(&st.db, &c, id, input, format, &opts, |_| {}).await?;
     let status = if report.committed || report.dry_run { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok((status, Json(report)))
 }

@@ -130,9 +130,10 @@ async fn import(ctx: Ctx, form: Multipart) -> PageResult {
     let Upload { name, bytes, fields } = read_upload(form, "upload").await?;
     let format = fields.get("format").cloned().unwrap_or_default();
     let dry_run = fields.contains_key("dry_run");
-    let fmt = app::parse_format(Some(&format), &name, &bytes[..bytes.len().min(65536)])?;
+    let (input, head) = app::open_input(&name, std::io::Cursor::new(bytes))?;
+    let fmt = app::parse_format(Some(&format), &name, &head)?;
     let opts = ImportOptions { dry_run, valid_only: false, source_name: name };
-    let report = app::import(&ctx.st.db, &caller, cid, std::io::Cursor::new(bytes), fmt, &opts, |_| {}).await?;
+    let report = app::import(&ctx.st.db, &caller, cid, input, fmt, &opts, |_| {}).await?;
     list_view(&ctx, ListQuery::default(), Some(report)).await
 }
 
