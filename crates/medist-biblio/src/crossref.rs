@@ -217,7 +217,7 @@ fn build(w: Work, loc: SourceLocation) -> Record {
     if first_authors_first(&mut authors) {
         r.warn(loc.line, "authors marked `sequence: first` were listed after others; moved to the front");
     }
-    r.authors = authors.into_iter().map(|(a, _)| a).collect();
+    r.authors = authors.into_iter().map(|(a, first)| Author { first, ..a }).collect();
     r.editors = items(&w.editor).iter().filter_map(person).map(|(a, _)| a).collect();
     for f in items(&w.funder) {
         let name = text(&f["name"]);

@@ -85,6 +85,10 @@ pub enum Column {
     Keywords,
     /// Abstract.
     Abstract,
+    /// The first author(s) by name (co-first authors separated like authors); marks them among the authors.
+    FirstAuthors,
+    /// The corresponding author(s) by name; marks them among the authors.
+    Corresponding,
 }
 
 /// The column a header names, if any. Matching ignores case, spaces and punctuation. Known names:
@@ -103,6 +107,8 @@ pub enum Column {
 /// | type | `type`, `publication type`, `document type`, `유형`, `논문유형`, `실적유형`, `구분` |
 /// | grant | `grant`, `grants`, `grant number`, `funding`, `과제번호`, `연구과제번호`, `사사`, `사사정보` |
 /// | keywords / abstract | `keywords`, `키워드`, `주제어` / `abstract`, `초록` |
+/// | first authors | `first author`, `first authors`, `제1저자`, `주저자`, `1저자` |
+/// | corresponding authors | `corresponding author`, `corresponding authors`, `corresponding`, `교신저자`, `교신` |
 pub fn column_for_header(header: &str) -> Option<Column> {
     let key: String = header.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
     Some(match key.as_str() {
@@ -131,6 +137,10 @@ pub fn column_for_header(header: &str) -> Option<Column> {
         }
         "keywords" | "키워드" | "주제어" => Column::Keywords,
         "abstract" | "초록" => Column::Abstract,
+        "firstauthor" | "firstauthors" | "제1저자" | "주저자" | "1저자" => Column::FirstAuthors,
+        "correspondingauthor" | "correspondingauthors" | "corresponding" | "교신저자" | "교신" => {
+            Column::Corresponding
+        }
         _ => return None,
     })
 }
@@ -310,9 +320,7 @@ pub struct CsvReader<R> {
     /// Set once the header is read.
     delimiter: Option<u8>,
     done: bool,
-    headers: Vec<String>,
-    columns: Vec<Option<Column>>,
-    ignored: Vec<String>,
+    columns: Columns,
     records: u64,
     row: csv::ByteRecord,
 }
@@ -327,9 +335,7 @@ impl<R: BufRead> CsvReader<R> {
             raw: Vec::new(),
             delimiter: None,
             done: false,
-            headers: Vec::new(),
-            columns: Vec::new(),
-            ignored: Vec::new(),
+            columns: Columns::default(),
             records: 0,
             row: csv::ByteRecord::new(),
         }
@@ -337,7 +343,7 @@ impl<R: BufRead> CsvReader<R> {
 
     /// The header cells that name no known column (see [`column_for_header`]); empty until the header is read.
     pub fn ignored_columns(&self) -> &[String] {
-        &self.ignored
+        self.columns.ignored()
     }
 
     /// The encoding the input is read as so far: `"UTF-8"` (also while only ASCII has been seen) or `"CP949"`.
@@ -432,19 +438,9 @@ impl<R: BufRead> CsvReader<R> {
             self.done = true;
             return Some(Err(ParseError::new(FORMAT, line, None, ErrorKind::Syntax(e.to_string()))));
         }
-        for cell in &header {
-            let name = collapse_ws(&decode_lossy(cell).0);
-            let column = column_for_header(&name);
-            if column.is_none() && !name.is_empty() {
-                self.ignored.push(name.clone());
-            }
-            self.headers.push(name);
-            self.columns.push(column);
-        }
-        if !self.columns.contains(&Some(Column::Title)) {
+        self.columns = Columns::new(header.iter().map(|cell| decode_lossy(cell).0));
+        if let Some(what) = self.columns.missing_title() {
             self.done = true;
-            let found = self.headers.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", ");
-            let what = format!("no title column (`title`, `제목`, `논문명`, …) in the header row; found {found}");
             return Some(Err(ParseError::new(FORMAT, line, None, ErrorKind::MissingColumn(what))));
         }
         None
@@ -452,89 +448,262 @@ impl<R: BufRead> CsvReader<R> {
 
     /// Reads one data row into a record.
     fn build(&self, line: u64) -> Record {
-        let mut r = Record::new(SourceLocation { format: FORMAT, line, record: self.records });
+        let mut b = self.columns.row(SourceLocation { format: FORMAT, line, record: self.records });
         let cp949 = self.encoding() == "CP949";
-        let (mut first_page, mut last_page) = (None, None);
-        let (mut authors_set, mut grants_set, mut keywords_set, mut extra) = (false, false, false, false);
         for (i, bytes) in self.row.iter().enumerate() {
-            let Some(column) = self.columns.get(i) else {
-                extra |= !bytes.iter().all(u8::is_ascii_whitespace);
-                continue;
-            };
-            let Some(column) = *column else { continue };
-            let where_ = format!("column {} (`{}`)", i + 1, self.headers[i]);
             let (text, bad) = decode_lossy(bytes);
             if let Some(off) = bad {
-                r.warn(line, format!("{where_}: invalid UTF-8 (byte 0x{:02X}); read as Latin-1", bytes[off]));
+                b.warn_cell(i, format!("invalid UTF-8 (byte 0x{:02X}); read as Latin-1", bytes[off]));
             } else if cp949 && text.contains('\u{FFFD}') {
-                r.warn(line, format!("{where_}: bytes that are not CP949 replaced by U+FFFD"));
+                b.warn_cell(i, "bytes that are not CP949 replaced by U+FFFD");
             }
-            let Some(v) = non_empty(&text) else { continue };
-            match column {
-                Column::Title => r.title = r.title.take().or(Some(v)),
-                Column::Doi => r.doi = r.doi.take().or(Some(v)),
-                Column::Pmid if r.pmid.is_none() => match normalize_pmid(&v).or_else(|| pmid_from_url(&v)) {
-                    Some(p) => r.pmid = Some(p),
-                    None => r.warn(line, format!("{where_}: not a PMID: `{v}`")),
-                },
-                Column::Journal => r.journal.name = r.journal.name.take().or(Some(v)),
-                Column::Issn | Column::Eissn => {
-                    let issns = extract_issns(&v);
-                    if issns.is_empty() {
-                        r.warn(line, format!("{where_}: no ISSN in `{v}`"));
-                    }
-                    let j = &mut r.journal;
-                    for issn in issns {
-                        if column == Column::Issn && j.issn.is_none() {
-                            j.issn = Some(issn);
-                        } else if j.eissn.is_none() && j.issn.as_deref() != Some(issn.as_str()) {
-                            j.eissn = Some(issn);
-                        }
-                    }
-                }
-                Column::Year if r.year.is_none() => {
-                    r.year = extract_year(&v);
-                    if r.year.is_none() {
-                        r.warn(line, format!("{where_}: no year in `{v}`"));
-                    }
-                }
-                Column::Volume => r.volume = r.volume.take().or(Some(v)),
-                Column::Issue => r.issue = r.issue.take().or(Some(v)),
-                Column::Pages => r.pages = r.pages.take().or(Some(ascii_page_range(&v))),
-                Column::FirstPage => first_page = first_page.or(Some(v)),
-                Column::LastPage => last_page = last_page.or(Some(v)),
-                Column::Authors if !authors_set => {
-                    authors_set = true;
-                    r.authors = split_authors(&v).iter().map(|a| parse_plain_name(a)).collect();
-                }
-                Column::Type => r.pub_type = pub_type(&v),
-                Column::Grant if !grants_set => {
-                    grants_set = true;
-                    r.funding = split_list(&v, &[';', '\n']);
-                }
-                Column::Keywords if !keywords_set => {
-                    keywords_set = true;
-                    r.keywords = split_list(&v, &[';', '\n']);
-                }
-                Column::Abstract => r.abstract_text = r.abstract_text.take().or(Some(v)),
-                _ => {}
-            }
+            b.cell(i, &text);
         }
+        b.finish()
+    }
+}
+
+/// The columns of a publication list's header row, for the CSV reader and for spreadsheet rows
+/// ([`SheetReader`]): each header cell's name and the field it fills.
+#[derive(Debug, Clone, Default)]
+pub struct Columns {
+    headers: Vec<String>,
+    columns: Vec<Option<Column>>,
+    ignored: Vec<String>,
+}
+
+impl Columns {
+    /// The columns named by the cells of a header row, in order.
+    pub fn new<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> Self {
+        let mut c = Columns::default();
+        for name in names {
+            let name = collapse_ws(name.as_ref());
+            let column = column_for_header(&name);
+            if column.is_none() && !name.is_empty() {
+                c.ignored.push(name.clone());
+            }
+            c.headers.push(name);
+            c.columns.push(column);
+        }
+        c
+    }
+
+    /// The header cells that name no known column.
+    pub fn ignored(&self) -> &[String] {
+        &self.ignored
+    }
+
+    /// Why these columns cannot be read as a publication list: no title column (the message names the columns
+    /// found). `None` when they can.
+    pub fn missing_title(&self) -> Option<String> {
+        if self.columns.contains(&Some(Column::Title)) {
+            return None;
+        }
+        let found = self.headers.iter().filter(|h| !h.is_empty()).map(|h| format!("`{h}`")).collect::<Vec<_>>();
+        let found =
+            if found.is_empty() { "no named columns".to_owned() } else { format!("found {}", found.join(", ")) };
+        Some(format!("no title column (`title`, `제목`, `논문명`, …) in the header row; {found}"))
+    }
+
+    /// Where column `i` (0-based) is, for messages: "column 3 (`저자`)".
+    fn where_(&self, i: usize) -> String {
+        match self.headers.get(i) {
+            Some(h) => format!("column {} (`{h}`)", i + 1),
+            None => format!("column {}", i + 1),
+        }
+    }
+
+    /// A record to fill from the cells of one data row.
+    pub fn row(&self, source: SourceLocation) -> RowBuilder<'_> {
+        RowBuilder {
+            columns: self,
+            r: Record::new(source),
+            first_page: None,
+            last_page: None,
+            authors_set: false,
+            grants_set: false,
+            keywords_set: false,
+            extra: 0,
+            cells: 0,
+            first_names: Vec::new(),
+            corresponding_names: Vec::new(),
+        }
+    }
+}
+
+/// One data row being read into a [`Record`], cell by cell ([`Columns::row`]).
+pub struct RowBuilder<'a> {
+    columns: &'a Columns,
+    r: Record,
+    first_page: Option<String>,
+    last_page: Option<String>,
+    authors_set: bool,
+    grants_set: bool,
+    keywords_set: bool,
+    /// Non-blank cells past the header's columns.
+    extra: usize,
+    /// Cells seen (the highest column + 1).
+    cells: usize,
+    first_names: Vec<String>,
+    corresponding_names: Vec<String>,
+}
+
+impl RowBuilder<'_> {
+    fn line(&self) -> u64 {
+        self.r.source.line
+    }
+
+    fn where_(&self, i: usize) -> String {
+        self.columns.where_(i)
+    }
+
+    /// A warning about the cell in column `i` (0-based).
+    pub fn warn_cell(&mut self, i: usize, message: impl std::fmt::Display) {
+        let line = self.line();
+        let where_ = self.where_(i);
+        self.r.warn(line, format!("{where_}: {message}"));
+    }
+
+    /// The text of the cell in column `i` (0-based). The first non-empty cell wins where two columns fill the same
+    /// field.
+    pub fn cell(&mut self, i: usize, text: &str) {
+        self.cells = self.cells.max(i + 1);
+        let Some(column) = self.columns.columns.get(i) else {
+            self.extra += usize::from(!text.trim().is_empty());
+            return;
+        };
+        let Some(column) = *column else { return };
+        let Some(v) = non_empty(text) else { return };
+        let line = self.line();
+        let columns = self.columns;
+        let where_ = || columns.where_(i);
+        let r = &mut self.r;
+        match column {
+            Column::Title => r.title = r.title.take().or(Some(v)),
+            Column::Doi => r.doi = r.doi.take().or(Some(v)),
+            Column::Pmid if r.pmid.is_none() => match normalize_pmid(&v).or_else(|| pmid_from_url(&v)) {
+                Some(p) => r.pmid = Some(p),
+                None => r.warn(line, format!("{}: not a PMID: `{v}`", where_())),
+            },
+            Column::Journal => r.journal.name = r.journal.name.take().or(Some(v)),
+            Column::Issn | Column::Eissn => {
+                let issns = extract_issns(&v);
+                if issns.is_empty() {
+                    r.warn(line, format!("{}: no ISSN in `{v}`", where_()));
+                }
+                let j = &mut r.journal;
+                for issn in issns {
+                    if column == Column::Issn && j.issn.is_none() {
+                        j.issn = Some(issn);
+                    } else if j.eissn.is_none() && j.issn.as_deref() != Some(issn.as_str()) {
+                        j.eissn = Some(issn);
+                    }
+                }
+            }
+            Column::Year if r.year.is_none() => {
+                r.year = extract_year(&v);
+                if r.year.is_none() {
+                    r.warn(line, format!("{}: no year in `{v}`", where_()));
+                }
+            }
+            Column::Volume => r.volume = r.volume.take().or(Some(v)),
+            Column::Issue => r.issue = r.issue.take().or(Some(v)),
+            Column::Pages => r.pages = r.pages.take().or(Some(ascii_page_range(&v))),
+            Column::FirstPage => self.first_page = self.first_page.take().or(Some(v)),
+            Column::LastPage => self.last_page = self.last_page.take().or(Some(v)),
+            Column::Authors if !self.authors_set => {
+                self.authors_set = true;
+                r.authors = split_authors(&v).iter().map(|a| parse_plain_name(a)).collect();
+            }
+            Column::Type => r.pub_type = pub_type(&v),
+            Column::Grant if !self.grants_set => {
+                self.grants_set = true;
+                r.funding = split_list(&v, &[';', '\n']);
+            }
+            Column::Keywords if !self.keywords_set => {
+                self.keywords_set = true;
+                r.keywords = split_list(&v, &[';', '\n']);
+            }
+            Column::Abstract => r.abstract_text = r.abstract_text.take().or(Some(v)),
+            Column::FirstAuthors if self.first_names.is_empty() => self.first_names = split_authors(&v),
+            Column::Corresponding if self.corresponding_names.is_empty() => {
+                self.corresponding_names = split_authors(&v);
+            }
+            _ => {}
+        }
+    }
+
+    /// The record, once every cell is in.
+    pub fn finish(mut self) -> Record {
+        let line = self.line();
+        let r = &mut self.r;
         if r.pages.is_none() {
-            r.pages = match (first_page, last_page) {
+            r.pages = match (self.first_page.take(), self.last_page.take()) {
                 (Some(f), Some(l)) if f != l => Some(format!("{f}-{l}")),
                 (f, l) => f.or(l),
             };
         }
-        if extra {
-            let n = self.row.len();
-            r.warn(
-                line,
-                format!("{n} cells but {} header columns; the cells past the header ignored", self.headers.len()),
-            );
+        for (names, what) in [(&self.first_names, "first"), (&self.corresponding_names, "corresponding")] {
+            for name in names {
+                match mark_author(&mut r.authors, name, what == "corresponding") {
+                    Marked::Found => {}
+                    Marked::Added => r.warn(
+                        line,
+                        format!("{what} author `{name}` is not in the author list; added at the end of it"),
+                    ),
+                }
+            }
         }
-        r
+        if self.extra > 0 {
+            let n = self.cells;
+            let headers = self.columns.headers.len();
+            r.warn(line, format!("{n} cells but {headers} header columns; the cells past the header ignored"));
+        }
+        self.r
     }
+}
+
+/// Whether a name given in a first- or corresponding-author column was found among the authors.
+enum Marked {
+    Found,
+    Added,
+}
+
+/// Marks the author named `name` as a first author (or, with `corresponding`, a corresponding author). The name is
+/// compared with each author's name letters only, case folded, in either order ("Kim, Tae" is "Tae Kim"), and
+/// initials match a given name that starts with them ("Kim T" is "Kim, Tae"). A name not among the authors is added
+/// at the end of the list, marked.
+fn mark_author(authors: &mut Vec<crate::record::Author>, name: &str, corresponding: bool) -> Marked {
+    let wanted = parse_plain_name(name);
+    let fold = |s: &Option<String>| -> String {
+        s.as_deref().unwrap_or_default().chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    };
+    let same = |a: &crate::record::Author| -> bool {
+        let (wf, wg, wl) = (fold(&wanted.family), fold(&wanted.given), fold(&wanted.literal));
+        let (af, ag, al) = (fold(&a.family), fold(&a.given), fold(&a.literal));
+        let whole = |f: &str, g: &str, l: &str| if l.is_empty() { format!("{f}{g}") } else { l.to_owned() };
+        let (w, x) = (whole(&wf, &wg, &wl), whole(&af, &ag, &al));
+        if !w.is_empty() && (w == x || format!("{wg}{wf}") == x || format!("{ag}{af}") == w) {
+            return true;
+        }
+        // Initials for a given name.
+        !wf.is_empty() && wf == af && !wg.is_empty() && !ag.is_empty() && (ag.starts_with(&wg) || wg.starts_with(&ag))
+    };
+    let mark = |a: &mut crate::record::Author| {
+        if corresponding {
+            a.corresponding = true;
+        } else {
+            a.first = true;
+        }
+    };
+    if let Some(a) = authors.iter_mut().find(|a| same(a)) {
+        mark(a);
+        return Marked::Found;
+    }
+    let mut a = wanted;
+    mark(&mut a);
+    authors.push(a);
+    Marked::Added
 }
 
 /// The delimiter of a header line: comma, unless tabs or semicolons outnumber commas (quoted text not counted).

@@ -40,11 +40,11 @@ pub enum ErrorKind {
 
 /// A problem that made (part of) a record unreadable, with the line where it was found.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{format} line {line}{}: {kind}", record.map(|r| format!(" (record {r})")).unwrap_or_default())]
+#[error("{format} {} {line}{}: {kind}", format.line_word(), record.map(|r| format!(" (record {r})")).unwrap_or_default())]
 pub struct ParseError {
     /// Format being parsed.
     pub format: SourceFormat,
-    /// 1-based line of the problem (for XML: the line where the parser noticed it).
+    /// 1-based line of the problem (for XML: the line where the parser noticed it; for a spreadsheet: the row).
     pub line: u64,
     /// Ordinal of the record the problem belongs to, when it belongs to one.
     pub record: Option<u64>,

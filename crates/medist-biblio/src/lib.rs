@@ -2,7 +2,8 @@
 //!
 //! * [`bibtex::BibtexReader`], [`ris::RisReader`], [`pubmed::PubmedReader`], [`crossref::CrossrefReader`],
 //!   [`orcid::OrcidReader`], [`csv_pubs::CsvReader`]: streaming iterators of `Result<Record, ParseError>` over any
-//!   [`std::io::BufRead`];
+//!   [`std::io::BufRead`]; [`sheet_pubs::SheetReader`] the same over the rows of a spreadsheet (which the caller
+//!   reads from the workbook);
 //! * [`detect_format`] and [`reader_for`]: the reader for a file, from its name and first bytes;
 //! * [`record`]: the normalised [`Record`] they produce;
 //! * [`normalize`]: DOI/PMID/title normalisation, de-duplication keys and scores, and author-name matching across
@@ -34,6 +35,7 @@ pub mod pubmed;
 pub mod record;
 pub mod ris;
 pub mod sci;
+pub mod sheet_pubs;
 mod util;
 
 use std::io::BufRead;
@@ -47,6 +49,7 @@ pub use orcid::{OrcidReader, parse_orcid};
 pub use pubmed::{PubmedReader, parse_pubmed};
 pub use record::{Author, Diagnostic, Journal, PubType, Record, Severity, SourceFormat, SourceLocation};
 pub use ris::{RisReader, parse_ris};
+pub use sheet_pubs::{SheetReader, SheetRow};
 
 /// A boxed reader of records, whatever the format.
 pub type Records<'a> = Box<dyn Iterator<Item = Result<Record, ParseError>> + Send + 'a>;
@@ -54,8 +57,8 @@ pub type Records<'a> = Box<dyn Iterator<Item = Result<Record, ParseError>> + Sen
 /// The format of a file, from its name and its first bytes (a few kB are plenty; 64 kB at most are looked at).
 ///
 /// By extension (case-insensitive, after dropping a `.gz`): `.bib`/`.bibtex` → BibTeX, `.ris` → RIS, `.xml` →
-/// PubMed, `.csv`/`.tsv` → CSV, `.json`/`.jsonl`/`.ndjson` → Crossref or ORCID by sniffing. Any other name is sniffed:
-/// `@` → BibTeX, `TY  -` → RIS, a `<PubmedArticleSet` / `<PubmedArticle` → PubMed, `{` or `[` → JSON as above.
+/// PubMed, `.csv`/`.tsv` → CSV, `.xlsx`/`.xlsm` → XLSX, `.json`/`.jsonl`/`.ndjson` → Crossref or ORCID by sniffing. Any other name is sniffed:
+/// a zip archive → XLSX, `@` → BibTeX, `TY  -` → RIS, a `<PubmedArticleSet` / `<PubmedArticle` → PubMed, `{` or `[` → JSON as above.
 /// JSON is told apart by whichever of the formats' own keys comes first (`"message-type"`, `"DOI"`, `"date-parts"`,
 /// … for Crossref; `"put-code"`, `"work-summary"`, `"external-ids"`, … for ORCID). `None` when nothing fits (CSV
 /// cannot be recognised without its extension).
@@ -69,6 +72,7 @@ pub fn detect_format(file_name: &str, head: &[u8]) -> Option<SourceFormat> {
         "ris" => return Some(SourceFormat::Ris),
         "xml" => return Some(SourceFormat::Pubmed),
         "csv" | "tsv" => return Some(SourceFormat::Csv),
+        "xlsx" | "xlsm" => return Some(SourceFormat::Xlsx),
         "json" | "jsonl" | "ndjson" => return sniff_json(head),
         _ => {}
     }
@@ -77,6 +81,9 @@ pub fn detect_format(file_name: &str, head: &[u8]) -> Option<SourceFormat> {
         text = rest;
     }
     let text = &text[text.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(text.len())..];
+    if text.starts_with(b"PK\x03\x04") {
+        return Some(SourceFormat::Xlsx);
+    }
     match text.first()? {
         b'@' => Some(SourceFormat::Bibtex),
         b'{' | b'[' => sniff_json(text),
@@ -120,7 +127,9 @@ fn sniff_json(head: &[u8]) -> Option<SourceFormat> {
     }
 }
 
-/// The streaming reader for `format` over `input`.
+/// The streaming reader for `format` over `input`. A workbook ([`SourceFormat::Xlsx`]) cannot be read from a stream
+/// (its directory is at the end of the file): its rows are read by whoever opens it and go to [`SheetReader`]; here it
+/// gives one error saying so.
 pub fn reader_for<'a, R: BufRead + Send + 'a>(format: SourceFormat, input: R) -> Records<'a> {
     match format {
         SourceFormat::Bibtex => Box::new(BibtexReader::new(input)),
@@ -129,5 +138,9 @@ pub fn reader_for<'a, R: BufRead + Send + 'a>(format: SourceFormat, input: R) ->
         SourceFormat::Crossref => Box::new(CrossrefReader::new(input)),
         SourceFormat::Orcid => Box::new(OrcidReader::new(input)),
         SourceFormat::Csv => Box::new(CsvReader::new(input)),
+        SourceFormat::Xlsx => {
+            let what = "a workbook is read sheet by sheet from its file, not as a stream of text".to_owned();
+            Box::new(std::iter::once(Err(ParseError { format, line: 1, record: None, kind: ErrorKind::Io(what) })))
+        }
     }
 }

@@ -202,6 +202,33 @@ fn levenshtein(a: &[char], b: &[char]) -> usize {
 /// duplicate by [`compare_records`].
 pub const FUZZY_TITLE_THRESHOLD: f64 = 0.9;
 
+/// The codes among `codes` that `text` (a publication's acknowledged grants) names, each as a whole word: case is
+/// ignored, and the characters on either side must not be letters or digits, so `MIR-2026-01` is found in
+/// "grant MIR-2026-01;" but not in "MIR-2026-012". Codes shorter than four characters are never looked for (they
+/// would be found by accident). Returns the ids of the codes found, in the order of `codes`.
+pub fn codes_mentioned<'a>(text: &str, codes: impl IntoIterator<Item = (i64, &'a str)>) -> Vec<i64> {
+    if text.trim().is_empty() {
+        return Vec::new();
+    }
+    let hay = text.to_lowercase();
+    let mut found = Vec::new();
+    for (id, code) in codes {
+        let code = code.trim().to_lowercase();
+        if code.chars().count() < 4 {
+            continue;
+        }
+        let whole = hay.match_indices(&code).any(|(at, m)| {
+            let before = hay[..at].chars().next_back();
+            let after = hay[at + m.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        });
+        if whole {
+            found.push(id);
+        }
+    }
+    found
+}
+
 /// Exact de-duplication key: (normalised title, year, folded first-author family name).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DedupKey {
@@ -813,5 +840,15 @@ mod tests {
         assert_eq!(name_match_str("김민", &p), Match::No);
         assert_eq!(name_match(&Author::default(), &p), Match::No);
         assert_eq!(name_match_str("Kim", &p), Match::Unsure);
+    }
+
+    #[test]
+    fn project_codes_are_found_as_whole_words() {
+        let codes = [(1, "MIR-2026-01"), (2, "MIR-2026-02"), (3, "AB"), (4, "mir-2026-012")];
+        assert_eq!(codes_mentioned("K-MediST MIRACLE, grant mir-2026-01; RS-2026-00000001", codes), [1]);
+        assert_eq!(codes_mentioned("MIR-2026-012", codes), [4], "MIR-2026-01 is only a prefix there");
+        assert_eq!(codes_mentioned("(MIR-2026-02)\nMIR-2026-01", codes), [1, 2]);
+        assert!(codes_mentioned("AB 12", codes).is_empty(), "short codes are not looked for");
+        assert!(codes_mentioned("", codes).is_empty());
     }
 }

@@ -251,7 +251,7 @@ impl OrcidSchema {
         if first_authors_first(&mut authors) {
             r.warn(loc.line, "contributors with sequence `first` were listed after others; moved to the front");
         }
-        r.authors = authors.into_iter().map(|(a, _)| a).collect();
+        r.authors = authors.into_iter().map(|(a, first)| Author { first, ..a }).collect();
 
         if let Some(bib) = sources.iter().find_map(|w| bibtex_citation(&w.citation)) {
             if r.authors.is_empty() && r.editors.is_empty() {

@@ -112,7 +112,10 @@ impl<R: BufRead> PubmedReader<R> {
                 let editors = self.list_is_editors;
                 self.article.editor = editors;
                 if let Some(r) = self.article.record.as_mut() {
-                    if editors { r.editors.push(Author::default()) } else { r.authors.push(Author::default()) }
+                    // Equal contributors: a leading run of them are co-first authors (see the article's end).
+                    let first = attr(e, "EqualContrib").is_some_and(|v| v.eq_ignore_ascii_case("Y"));
+                    let au = Author { first, ..Author::default() };
+                    if editors { r.editors.push(au) } else { r.authors.push(au) }
                 }
                 return;
             }
@@ -283,6 +286,12 @@ impl<R: BufRead> PubmedReader<R> {
                     r.pub_type = PubType::Book;
                 }
                 r.authors.retain(|au| au.family.is_some() || au.literal.is_some() || au.given.is_some());
+                // `EqualContrib="Y"` marks co-first authors when the run starts at the first author; marks further on
+                // (equal senior authors) say nothing about who is first.
+                let co_first = r.authors.iter().take_while(|au| au.first).count();
+                for au in r.authors.iter_mut().skip(co_first) {
+                    au.first = false;
+                }
                 // Author keywords and MeSH headings often repeat each other.
                 let mut seen = std::collections::HashSet::new();
                 r.keywords.retain(|k| seen.insert(k.to_lowercase()));

@@ -18,6 +18,15 @@ pub enum SourceFormat {
     Orcid,
     /// CSV of publications with an English or Korean header row (UTF-8 or CP949).
     Csv,
+    /// An XLSX worksheet of publications with the same header row as [`SourceFormat::Csv`].
+    Xlsx,
+}
+
+impl SourceFormat {
+    /// What a position in this format is called: `row` for a spreadsheet, `line` for text.
+    pub fn line_word(self) -> &'static str {
+        if self == Self::Xlsx { "row" } else { "line" }
+    }
 }
 
 impl std::fmt::Display for SourceFormat {
@@ -29,6 +38,7 @@ impl std::fmt::Display for SourceFormat {
             Self::Crossref => "Crossref JSON",
             Self::Orcid => "ORCID JSON",
             Self::Csv => "CSV",
+            Self::Xlsx => "XLSX",
         })
     }
 }
@@ -38,7 +48,7 @@ impl std::fmt::Display for SourceFormat {
 pub struct SourceLocation {
     /// The format of the source.
     pub format: SourceFormat,
-    /// 1-based line where the record (or problem) starts.
+    /// 1-based line where the record (or problem) starts (for a spreadsheet: its row).
     pub line: u64,
     /// 1-based ordinal of the record in its file (counting only records, not `@string` and the like).
     pub record: u64,
@@ -46,7 +56,7 @@ pub struct SourceLocation {
 
 impl std::fmt::Display for SourceLocation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} line {}, record {}", self.format, self.line, self.record)
+        write!(f, "{} {} {}, record {}", self.format, self.format.line_word(), self.line, self.record)
     }
 }
 
@@ -67,6 +77,15 @@ pub struct Author {
     pub orcid: Option<String>,
     /// Affiliations, in source order.
     pub affiliations: Vec<String>,
+    /// The source marks this author as a first author: Crossref's and ORCID's `sequence: first`, PubMed's
+    /// `EqualContrib="Y"` on an author of the leading run of equal contributors (co-first authors), or a CSV or
+    /// spreadsheet first-author column naming them. The author listed first is a first author whether marked or not.
+    #[serde(default)]
+    pub first: bool,
+    /// The source names this author as a corresponding author (a CSV or spreadsheet corresponding-author column:
+    /// `corresponding author`, `교신저자`); the other formats do not say.
+    #[serde(default)]
+    pub corresponding: bool,
 }
 
 impl Author {

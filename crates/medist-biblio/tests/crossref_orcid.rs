@@ -106,6 +106,7 @@ fn crossref_works_list() {
     assert_eq!(k.warnings.len(), 1);
     assert!(k.warnings[0].message.contains("sequence: first"), "{:?}", k.warnings);
     assert_eq!(k.warnings[0].line, 140);
+    assert_eq!(k.authors.iter().map(|a| a.first).collect::<Vec<_>>(), [true, false, false], "`sequence: first`");
     assert_eq!(names(&k.editors), ["Park, Minsu"]);
     assert_eq!(k.funding, ["National Research Foundation of Korea NRF-2021R1A2C1000001"]);
 }

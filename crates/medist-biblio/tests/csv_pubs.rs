@@ -149,3 +149,24 @@ fn an_unclosed_quote_cannot_take_unbounded_memory() {
     let e = items[1].as_ref().err().map(|e| (e.line, e.record, matches!(e.kind, ErrorKind::TooLarge(_))));
     assert_eq!(e, Some((3, Some(2), true)));
 }
+
+#[test]
+fn first_and_corresponding_author_columns_mark_the_authors() {
+    let src = "논문명,저자,제1저자,교신저자\n\
+               면역항암 표적,김태; 이서준; 박민수,\"김태, 이서준\",Park Minsu\n\
+               Second,\"Kim, Tae; Lee, Seojun\",,\"Choi, Hana\"\n";
+    let (r, e) = parse_csv_pubs(Cursor::new(src.as_bytes()));
+    assert!(e.is_empty(), "{e:?}");
+    let flags = |i: usize| r[i].authors.iter().map(|a| (a.first, a.corresponding)).collect::<Vec<_>>();
+    // `박민수` is not compared across scripts with `Park Minsu`: that one is added, marked, at the end.
+    assert_eq!(flags(0), [(true, false), (true, false), (false, false), (false, true)]);
+    assert!(
+        r[0].warnings.iter().any(|w| w.message.contains("corresponding author `Park Minsu` is not in the author list"))
+    );
+    assert_eq!(flags(1), [(false, false), (false, false), (false, true)]);
+    // Names match in either order and by initials.
+    let src = "title,authors,corresponding author\nX,\"Kim, Tae; Lee, Seojun\",\"Seojun Lee; Kim T\"\n";
+    let (r, _) = parse_csv_pubs(Cursor::new(src.as_bytes()));
+    assert!(r[0].authors.iter().all(|a| a.corresponding), "{:?}", r[0].authors);
+    assert_eq!(r[0].authors.len(), 2);
+}

@@ -180,3 +180,18 @@ fn pubmed_invalid_utf8_is_a_warning_not_a_panic() {
     assert_eq!(records[0].title.as_deref(), Some("café"));
     assert!(records[0].warnings[0].message.contains("UTF-8"));
 }
+
+#[test]
+fn pubmed_equal_contributors_at_the_start_are_co_first_authors() {
+    let (records, errors) = parse_pubmed(Cursor::new(&include_bytes!("data/pubmed_equal_contrib.xml")[..]));
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(records.len(), 2);
+    let firsts = |i: usize| records[i].authors.iter().map(|a| a.first).collect::<Vec<_>>();
+    let (a, b) = (firsts(0), firsts(1));
+    assert_eq!(records[0].pmid.as_deref(), Some("25609688"));
+    assert_eq!(&a[..3], [true, true, false], "authors 1 and 2 contributed equally: both are first authors");
+    assert!(a[2..].iter().all(|f| !f));
+    assert_eq!(records[1].pmid.as_deref(), Some("31792674"));
+    assert!(b.iter().all(|f| !f), "authors 2 and 3 contributed equally, but the first author is someone else");
+    assert!(records.iter().flat_map(|r| &r.authors).all(|a| !a.corresponding), "PubMed never says who corresponds");
+}

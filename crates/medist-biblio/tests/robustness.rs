@@ -199,6 +199,28 @@ proptest! {
     }
 
     #[test]
+    fn spreadsheet_rows_never_panic(
+        rows in prop::collection::vec(
+            (1u64..10_000, prop::collection::vec((0usize..40, "\\PC{0,30}|제목|저자|교신저자|제1저자|title|doi|year|2026|Kim, Tae; 이서준"), 0..12)),
+            0..30,
+        ),
+        broken in any::<bool>(),
+    ) {
+        let n = rows.len();
+        let mut items: Vec<Result<medist_biblio::SheetRow, String>> =
+            rows.into_iter().map(|(line, cells)| Ok(medist_biblio::SheetRow { line, cells })).collect();
+        if broken {
+            items.push(Err("damaged".into()));
+        }
+        let out: Vec<_> = medist_biblio::SheetReader::new(items.into_iter(), "sheet `S` was read").collect();
+        // At most one item per row, and one for the damage or a missing header.
+        prop_assert!(out.len() <= n + 1);
+        for r in out.iter().flatten() {
+            prop_assert!(r.authors.len() <= 12 * 40 + 24);
+        }
+    }
+
+    #[test]
     fn sci_list_rows_never_panic(
         issn in "[0-9xX -]{0,12}|\\PC{0,12}",
         edition in "(SCIE|SSCI|ESCI|A&HCI|sci-e|\\PC{0,10})(;(SCIE|ESCI))?",

@@ -19,6 +19,8 @@
 //!   a [`FileError`], never a panic (a parser panic is caught and reported as [`FileError::Unreadable`]; this
 //!   relies on unwinding, so keep `panic = "unwind"`).
 //!
+//! For long lists, [`stream_xlsx_rows`] reads one XLSX worksheet row by row in bounded memory (see [`stream`]).
+//!
 //! # Writing
 //! [`write_csv`] (UTF-8 BOM, CRLF) and [`write_xlsx`] (bold frozen header, autofilter, widths for Korean,
 //! typed cells). [`Schema::template_sheet`] gives an empty template to download.
@@ -29,6 +31,7 @@ mod error;
 mod read;
 mod schema;
 mod source;
+pub mod stream;
 mod value;
 mod write;
 
@@ -38,5 +41,6 @@ pub use read::{
     read_table_with,
 };
 pub use schema::{EnumOption, FieldKind, FieldSpec, Lang, Schema, normalise};
+pub use stream::{SheetRow, SheetRows, is_zip, stream_xlsx_rows};
 pub use value::{CellValue, Date, parse_text};
 pub use write::{SheetData, display_width, write_csv, write_xlsx};

@@ -362,8 +362,17 @@ fn offset(base: u32, rel: usize) -> u32 {
 
 /// Guards against zip bombs by the sizes the archive declares.
 fn check_zip(bytes: &[u8], format: &'static str, limit: u64) -> Result<(), FileError> {
+    check_zip_source(&mut Cursor::new(bytes), format, limit)
+}
+
+/// [`check_zip`] over any seekable source (read from where it is; the caller rewinds it).
+pub(crate) fn check_zip_source<RS: std::io::Read + std::io::Seek>(
+    source: &mut RS,
+    format: &'static str,
+    limit: u64,
+) -> Result<(), FileError> {
     let bad = |e: zip::result::ZipError| FileError::Unreadable { format, detail: e.to_string() };
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(bad)?;
+    let mut zip = zip::ZipArchive::new(source).map_err(bad)?;
     let mut total: u64 = 0;
     for i in 0..zip.len() {
         total = total.saturating_add(zip.by_index_raw(i).map_err(bad)?.size());
@@ -375,7 +384,7 @@ fn check_zip(bytes: &[u8], format: &'static str, limit: u64) -> Result<(), FileE
 }
 
 /// The named worksheet (exact name, then ignoring case and surrounding spaces), or the first visible one.
-fn pick_sheet(sheets: &[Sheet], requested: Option<&str>) -> Result<String, FileError> {
+pub(crate) fn pick_sheet(sheets: &[Sheet], requested: Option<&str>) -> Result<String, FileError> {
     let worksheets: Vec<&Sheet> = sheets.iter().filter(|s| s.typ == SheetType::WorkSheet).collect();
     if worksheets.is_empty() {
         return Err(FileError::NoSheets);
@@ -407,7 +416,7 @@ fn from_datetime(dt: &ExcelDateTime) -> RawCell {
     RawCell::Float(x)
 }
 
-fn from_data_ref(v: &DataRef<'_>) -> RawCell {
+pub(crate) fn from_data_ref(v: &DataRef<'_>) -> RawCell {
     match v {
         DataRef::Int(n) => RawCell::Int(*n),
         DataRef::Float(x) => RawCell::Float(*x),

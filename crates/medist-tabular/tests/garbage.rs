@@ -34,8 +34,18 @@ fn workbook() -> &'static [u8] {
     })
 }
 
-/// Reads and, on success, checks basic invariants.
+/// Reads and, on success, checks basic invariants; a workbook is also streamed row by row to the end.
 fn read_any(bytes: &[u8], name: &str) -> Result<(), FileError> {
+    if name.ends_with(".xlsx")
+        && let Ok(rows) = medist_tabular::stream_xlsx_rows(std::io::Cursor::new(bytes.to_vec()), None, &options())
+    {
+        let mut items = rows.collect::<Vec<_>>();
+        // At most one error, and only at the end.
+        if let Some(Err(_)) = items.last() {
+            items.pop();
+        }
+        assert!(items.iter().all(Result::is_ok));
+    }
     let table = read_table_with(bytes, name, None, &roster(), &options())?;
     for w in table.rows.windows(2) {
         assert!(w[0].line < w[1].line);
