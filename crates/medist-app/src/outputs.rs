@@ -15,7 +15,7 @@ use crate::{AppError, AppResult, Caller};
 /// The format of an import: every format `medist_biblio` reads.
 pub type Format = medist_biblio::SourceFormat;
 
-const FORMAT_NAMES: &str = "bibtex, ris, pubmed, crossref, orcid or csv";
+const FORMAT_NAMES: &str = "bibtex, ris, pubmed, crossref, orcid, csv or xlsx";
 
 /// Bytes of the input looked at to tell its format.
 const HEAD_BYTES: usize = 64 * 1024;
@@ -39,7 +39,7 @@ pub fn open_input(
     Ok((reader, head))
 }
 
-/// The format named by `s` (`bibtex`, `ris`, `pubmed`, `crossref`, `orcid`, `csv`); `auto` (or nothing) guesses
+/// The format named by `s` (`bibtex`, `ris`, `pubmed`, `crossref`, `orcid`, `csv`, `xlsx`); `auto` (or nothing) guesses
 /// from the file name and its first bytes `head` (Crossref and ORCID JSON are told apart by their keys).
 pub fn parse_format(s: Option<&str>, file_name: &str, head: &[u8]) -> AppResult<Format> {
     match s.map(str::trim).filter(|s| !s.is_empty() && *s != "auto") {
@@ -49,6 +49,7 @@ pub fn parse_format(s: Option<&str>, file_name: &str, head: &[u8]) -> AppResult<
         Some("crossref") => Ok(Format::Crossref),
         Some("orcid") => Ok(Format::Orcid),
         Some("csv") => Ok(Format::Csv),
+        Some("xlsx") | Some("excel") => Ok(Format::Xlsx),
         Some(other) => {
             Err(AppError::bad_request("unknown-format", format!("unknown format '{other}': use {FORMAT_NAMES}")))
         }
@@ -61,20 +62,77 @@ pub fn parse_format(s: Option<&str>, file_name: &str, head: &[u8]) -> AppResult<
     }
 }
 
-/// Streams `input` through the parser for `format` into the consortium's publications.
-pub async fn import(
+/// Limits for a publication list read from a workbook: rows are streamed, so only the shared strings and a few rows
+/// are in memory whatever the number of rows; the unpacked size guards against zip bombs.
+fn workbook_limits() -> medist_tabular::ReadOptions {
+    medist_tabular::ReadOptions {
+        max_rows: 2_000_000,
+        max_unpacked_bytes: 4 << 30,
+        ..medist_tabular::ReadOptions::default()
+    }
+}
+
+/// What to import and how: the file's name (for the format, messages and provenance), the format (`None` or `auto`:
+/// from the name and the first bytes), the worksheet of a workbook (`None`: the first visible one), and the options.
+#[derive(Debug, Clone, Default)]
+pub struct ImportRequest {
+    pub format: Option<String>,
+    pub sheet: Option<String>,
+    pub opts: ImportOptions,
+}
+
+/// Imports a file or an upload into the consortium's publications, whatever its format: text formats (also
+/// gzip-compressed) stream through their parser; an XLSX workbook (by its format or its first bytes) is read from its
+/// worksheet row by row. The source must be seekable because a workbook's directory is at its end. Access is
+/// checked before anything is read.
+pub async fn import_file<R>(
     db: &Db,
     caller: &Caller,
     consortium_id: i64,
-    input: impl BufRead + Send + 'static,
-    format: Format,
-    opts: &ImportOptions,
+    mut input: R,
+    req: &ImportRequest,
     progress: impl FnMut(u64),
-) -> AppResult<ImportReport> {
+) -> AppResult<ImportReport>
+where
+    R: BufRead + std::io::Seek + Send + 'static,
+{
     medist_db::org::get_consortium(db, consortium_id).await?;
     caller.require(Action::Create, Resource::Outputs { consortium_id })?;
-    let records = medist_biblio::reader_for(format, input);
-    Ok(store::import(db, &caller.who, consortium_id, records, opts, progress).await?)
+    let name = req.opts.source_name.as_str();
+    let unreadable = |e: &dyn std::fmt::Display| AppError::bad_request("unreadable-file", format!("{name}: {e}"));
+    let zip = medist_tabular::is_zip(input.fill_buf().map_err(|e| unreadable(&e))?);
+    let format = match req.format.as_deref().map(str::trim).filter(|f| !f.is_empty() && *f != "auto") {
+        Some(f) => Some(parse_format(Some(f), name, &[])?),
+        None if zip => Some(Format::Xlsx),
+        None => None,
+    };
+    let records: medist_biblio::Records<'static> = if format == Some(Format::Xlsx) {
+        let rows = medist_tabular::stream_xlsx_rows(input, req.sheet.as_deref(), &workbook_limits())
+            .map_err(|e| unreadable(&e))?;
+        let others: Vec<String> =
+            rows.sheets().iter().filter(|s| s.as_str() != rows.sheet()).map(|s| format!("`{s}`")).collect();
+        let note = if others.is_empty() {
+            format!("sheet `{}` was read", rows.sheet())
+        } else {
+            format!(
+                "sheet `{}` was read; the workbook also has {} (choose one as the sheet)",
+                rows.sheet(),
+                others.join(", ")
+            )
+        };
+        let rows = rows.map(|r| {
+            r.map(|row| medist_biblio::SheetRow { line: row.line, cells: row.cells }).map_err(|e| e.to_string())
+        });
+        Box::new(medist_biblio::SheetReader::new(rows, note))
+    } else {
+        let (reader, head) = open_input(name, input)?;
+        let format = match format {
+            Some(f) => f,
+            None => parse_format(None, name, &head)?,
+        };
+        medist_biblio::reader_for(format, reader)
+    };
+    Ok(store::import(db, &caller.who, consortium_id, records, &req.opts, progress).await?)
 }
 
 /// A publication in a list, with where it stands against the SCI journal lists.
@@ -106,17 +164,92 @@ pub async fn list(
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicationView {
     pub publication: publication::Model,
+    /// In order, with their roles (first, corresponding), affiliations and the people they are linked to.
     pub authors: Vec<publication_author::Model>,
     /// Where the publication stands against the consortium's SCI journal lists.
     pub sci: SciStatus,
+    /// The research projects the publication came from.
+    pub projects: Vec<store::LinkedProject>,
+    /// Whether the caller may correct author roles and project links (the office, a coordinator, or an author).
+    pub can_edit: bool,
+}
+
+/// The publication and the access resource for it: `author` when one of its authors is linked to the caller's
+/// person.
+async fn publication_resource(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+) -> AppResult<(publication::Model, Vec<publication_author::Model>, Resource)> {
+    let p = store::get(db, id).await?;
+    let authors = store::authors(db, id).await?;
+    let author = caller.actor.person_id.is_some_and(|me| authors.iter().any(|a| a.person_id == Some(me)));
+    let resource = Resource::Publication { consortium_id: p.consortium_id, author };
+    Ok((p, authors, resource))
 }
 
 pub async fn get(db: &Db, caller: &Caller, id: i64) -> AppResult<PublicationView> {
-    let p = store::get(db, id).await?;
-    caller.require(Action::Read, Resource::Outputs { consortium_id: p.consortium_id })?;
+    let (p, authors, resource) = publication_resource(db, caller, id).await?;
+    caller.require(Action::Read, resource)?;
     let ix = medist_db::sci::index(db, p.consortium_id).await?;
     let sci = medist_db::sci::status(&ix, p.issn.as_deref(), p.eissn.as_deref(), p.year);
-    Ok(PublicationView { authors: store::authors(db, id).await?, publication: p, sci })
+    Ok(PublicationView {
+        authors,
+        publication: p,
+        sci,
+        projects: store::projects_of(db, id).await?,
+        can_edit: caller.can(Action::Update, resource),
+    })
+}
+
+/// Refuses unless the caller may correct the publication (the office, a coordinator, or one of its authors): for a
+/// form handler to ask before it reads the form.
+pub async fn require_edit(db: &Db, caller: &Caller, id: i64) -> AppResult<()> {
+    let (_, _, resource) = publication_resource(db, caller, id).await?;
+    caller.require(Action::Update, resource)
+}
+
+/// The consortium's projects one of the publication's authors is a member of and that it is not linked to yet.
+pub async fn suggested_projects(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+) -> AppResult<Vec<medist_db::entities::project::Model>> {
+    let (_, _, resource) = publication_resource(db, caller, id).await?;
+    caller.require(Action::Update, resource)?;
+    Ok(store::suggested_projects(db, id).await?)
+}
+
+/// Sets an author's roles (first, corresponding): the office, a coordinator, or one of the publication's authors.
+pub async fn set_author_roles(
+    db: &Db,
+    caller: &Caller,
+    author_id: i64,
+    roles: store::AuthorRoles,
+) -> AppResult<publication_author::Model> {
+    let a = store::get_author(db, author_id).await?;
+    let (_, _, resource) = publication_resource(db, caller, a.publication_id).await?;
+    caller.require(Action::Update, resource)?;
+    Ok(store::set_author_roles(db, &caller.who, author_id, roles).await?)
+}
+
+/// Links the publication to a project of its consortium: the office, a coordinator, or one of its authors.
+pub async fn link_project(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+    project_id: i64,
+) -> AppResult<medist_db::entities::publication_project::Model> {
+    let (_, _, resource) = publication_resource(db, caller, id).await?;
+    caller.require(Action::Update, resource)?;
+    Ok(store::link_project(db, &caller.who, id, project_id).await?)
+}
+
+/// Removes the link between the publication and a project.
+pub async fn unlink_project(db: &Db, caller: &Caller, id: i64, project_id: i64) -> AppResult<()> {
+    let (_, _, resource) = publication_resource(db, caller, id).await?;
+    caller.require(Action::Update, resource)?;
+    Ok(store::unlink_project(db, &caller.who, id, project_id).await?)
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -4,6 +4,7 @@ mod commercial;
 mod config;
 mod education;
 mod patents;
+mod publications;
 mod research;
 
 use std::io::{BufRead, Write};
@@ -204,6 +205,9 @@ enum Command {
     /// Patents (특허): families, applications, counts per year.
     #[command(subcommand)]
     Patents(patents::PatentsCmd),
+    /// Publications (논문): list, show, author roles, links to research projects, possible duplicates.
+    #[command(subcommand)]
+    Publications(publications::PublicationsCmd),
     /// Commercialization (사업화): invention disclosures, technology transfers, startups.
     #[command(subcommand)]
     Commercial(commercial::CommercialCmd),
@@ -310,12 +314,16 @@ enum ImportCmd {
         #[arg(long)]
         consortium: Option<i64>,
     },
-    /// Import publications from BibTeX, RIS or PubMed XML (optionally .gz), de-duplicated; all or nothing.
+    /// Import publications from BibTeX, RIS, PubMed XML, Crossref or ORCID JSON, CSV (text formats also .gz) or an
+    /// XLSX workbook, de-duplicated; all or nothing.
     Publications {
         file: PathBuf,
-        /// bibtex, ris, pubmed or auto (from the file name)
+        /// bibtex, ris, pubmed, crossref, orcid, csv, xlsx or auto (from the file name and its first bytes)
         #[arg(long, default_value = "auto")]
         format: String,
+        /// The worksheet of an XLSX workbook (default: the first visible one).
+        #[arg(long)]
+        sheet: Option<String>,
         /// Read and de-duplicate, write nothing.
         #[arg(long)]
         dry_run: bool,
@@ -1070,10 +1078,10 @@ async fn run(cli: Cli, cfg: config::Config) -> Result<()> {
         }
         Command::People(cmd) => people(&open(&cfg).await?, &caller, cmd).await?,
         Command::Budget(cmd) => budget(&open(&cfg).await?, &caller, cmd).await?,
-        Command::Import(ImportCmd::Publications { file, format, dry_run, valid_only, consortium, quiet }) => {
+        Command::Import(ImportCmd::Publications { file, format, sheet, dry_run, valid_only, consortium, quiet }) => {
             let db = open(&cfg).await?;
             let cid = default_consortium(&db, consortium).await?;
-            import_publications(&db, &caller, cid, &file, &format, dry_run, valid_only, quiet).await?;
+            import_publications(&db, &caller, cid, &file, &format, sheet, dry_run, valid_only, quiet).await?;
         }
         Command::Import(ImportCmd::Trainees { file, dry_run, consortium }) => {
             let db = open(&cfg).await?;
@@ -1187,6 +1195,7 @@ async fn run(cli: Cli, cfg: config::Config) -> Result<()> {
             patents::import(&db, &caller, cid, &file, dry_run).await?;
         }
         Command::Patents(cmd) => patents::patents(&open(&cfg).await?, &caller, cmd).await?,
+        Command::Publications(cmd) => publications::publications(&open(&cfg).await?, &caller, cmd).await?,
         Command::Authors { consortium, confirm, reject, json } => {
             let db = open(&cfg).await?;
             let cid = default_consortium(&db, consortium).await?;
@@ -1628,16 +1637,25 @@ pub(crate) async fn trainee_id(db: &Db, arg: &str) -> Result<i64> {
 }
 
 /// Counts the bytes read, for the progress bar.
+/// A file that tells, for the progress bar, how far into it reading has got (a workbook is read with seeks).
 struct Counting<R> {
     inner: R,
-    read: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    at: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl<R: std::io::Read> std::io::Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.read.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        self.at.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
         Ok(n)
+    }
+}
+
+impl<R: std::io::Seek> std::io::Seek for Counting<R> {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        let at = self.inner.seek(pos)?;
+        self.at.store(at, std::sync::atomic::Ordering::Relaxed);
+        Ok(at)
     }
 }
 
@@ -1648,6 +1666,7 @@ async fn import_publications(
     consortium_id: i64,
     file: &std::path::Path,
     format: &str,
+    sheet: Option<String>,
     dry_run: bool,
     valid_only: bool,
     quiet: bool,
@@ -1657,12 +1676,8 @@ async fn import_publications(
     let f = std::fs::File::open(file).with_context(|| format!("cannot open {name}"))?;
     let total = f.metadata().map(|m| m.len()).unwrap_or(0);
     let read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let counting = Counting { inner: f, read: read.clone() };
-    // A gzip-compressed file (by its first bytes, whatever its name) is inflated as it is read.
-    let (reader, head) =
-        medist_app::outputs::open_input(&name, std::io::BufReader::with_capacity(256 * 1024, counting))
-            .map_err(explain)?;
-    let fmt = medist_app::outputs::parse_format(Some(format), &name, &head).map_err(explain)?;
+    let counting = Counting { inner: f, at: read.clone() };
+    let input = std::io::BufReader::with_capacity(256 * 1024, counting);
     let bar = if quiet || !std::io::stderr().is_terminal() {
         indicatif::ProgressBar::hidden()
     } else {
@@ -1674,9 +1689,13 @@ async fn import_publications(
         );
         b
     };
-    let opts = medist_db::outputs::ImportOptions { dry_run, valid_only, source_name: name.clone() };
+    let req = medist_app::outputs::ImportRequest {
+        format: Some(format.to_string()),
+        sheet,
+        opts: medist_db::outputs::ImportOptions { dry_run, valid_only, source_name: name.clone() },
+    };
     let started = std::time::Instant::now();
-    let report = medist_app::outputs::import(db, caller, consortium_id, reader, fmt, &opts, |records| {
+    let report = medist_app::outputs::import_file(db, caller, consortium_id, input, &req, |records| {
         bar.set_position(read.load(std::sync::atomic::Ordering::Relaxed));
         bar.set_message(format!("{records} records"));
     })

@@ -185,6 +185,52 @@ async fn demo_accounts_tokens_backup_restore_and_audit() {
     let o = medist(&url, &["import", "publications", "/nonexistent/file.bib"]);
     assert!(!o.status.success() && text(&o).contains("cannot open /nonexistent/file.bib"), "{}", text(&o));
 
+    // An XLSX list: the wrong sheet is named with the others, the right one imports and links a project by its code.
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("papers.xlsx");
+    let cell = |v: &str| medist_tabular::CellValue::Text(v.into());
+    let sheets = [
+        medist_tabular::SheetData { name: "Summary".into(), headers: vec!["n".into()], rows: vec![vec![cell("1")]] },
+        medist_tabular::SheetData {
+            name: "Papers".into(),
+            headers: ["Title", "Year", "Authors", "Corresponding author", "Funding"].map(String::from).to_vec(),
+            rows: vec![vec![
+                cell("A spreadsheet paper from the command line"),
+                cell("2026"),
+                cell("Park, Seojun; Kim, Tae"),
+                cell("Kim, Tae"),
+                cell("MIR-2026-02"),
+            ]],
+        },
+    ];
+    std::fs::write(&xlsx, medist_tabular::write_xlsx(&sheets).unwrap()).unwrap();
+    let o = medist(&url, &["import", "publications", xlsx.to_str().unwrap()]);
+    assert!(!o.status.success() && text(&o).contains("`Papers`") && text(&o).contains("NOT imported"), "{}", text(&o));
+    let o = medist(&url, &["import", "publications", xlsx.to_str().unwrap(), "--sheet", "Papers"]);
+    assert!(o.status.success() && text(&o).contains("new 1"), "{}", text(&o));
+    let o = medist(&url, &["publications", "list", "--q", "spreadsheet paper"]);
+    let t = text(&o);
+    assert!(o.status.success() && t.contains("1 of 1 publications"), "{t}");
+    let id = t.split_whitespace().next().unwrap().to_string();
+    let o = medist(&url, &["publications", "show", &id]);
+    let t = text(&o);
+    assert!(t.contains("Kim, Tae (corresponding)") && t.contains("MIR-2026-02"), "{t}");
+    let o = medist(&url, &["publications", "link", &id, "--project", "mir-2026-03"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = medist(&url, &["publications", "link", &id, "--project", "MIR-2026-03"]);
+    assert!(!o.status.success() && text(&o).contains("already-linked"), "{}", text(&o));
+    let o = medist(&url, &["publications", "unlink", &id, "--project", "MIR-2026-02"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = medist(&url, &["publications", "link", &id, "--project", "NOPE-1"]);
+    assert!(!o.status.success() && text(&o).contains("no research project `NOPE-1`"), "{}", text(&o));
+    let o = medist(&url, &["publications", "show", &id, "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&String::from_utf8_lossy(&o.stdout)).unwrap();
+    assert_eq!(v["projects"].as_array().unwrap().len(), 1);
+    assert_eq!(v["projects"][0]["code"], "MIR-2026-03");
+    let first = v["authors"][0]["id"].as_i64().unwrap().to_string();
+    let o = medist(&url, &["publications", "author", &first, "--first", "false"]);
+    assert!(!o.status.success() && text(&o).contains("last-first-author"), "{}", text(&o));
+
     let o = medist(&url, &["kpi"]);
     assert!(o.status.success() && text(&o).contains("joint_courses") && text(&o).contains("/ 16"), "{}", text(&o));
     let o = medist(&url, &["kpi", "joint_courses"]);

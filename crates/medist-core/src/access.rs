@@ -168,6 +168,12 @@ pub enum Resource {
     Outputs {
         consortium_id: i64,
     },
+    /// One publication: its authors' roles and the projects it is linked to. `author`: the actor is one of its
+    /// authors (linked to the actor's person), who may correct them like the office and the coordinators.
+    Publication {
+        consortium_id: i64,
+        author: bool,
+    },
     /// A trainee's record and degree audit: `person_id` is the trainee, `mentors` the two mentors'
     /// person ids, `institution_id` the home institution. With `person_id: None` (a list or a new
     /// trainee) only roles that see every trainee of the institution or consortium are allowed.
@@ -345,6 +351,14 @@ pub fn decide(actor: &Actor, action: Action, resource: Resource) -> Decision {
         (Resource::Outputs { consortium_id }, _) => [Role::ProgramOffice, Role::InstitutionCoordinator]
             .into_iter()
             .any(|r| actor.holds_in(r, Some(consortium_id))),
+        (Resource::Publication { consortium_id, .. }, Action::Read) => actor.member_of(Some(consortium_id)),
+        (Resource::Publication { consortium_id, author }, Action::Update) => {
+            [Role::ProgramOffice, Role::InstitutionCoordinator]
+                .into_iter()
+                .any(|r| actor.holds_in(r, Some(consortium_id)))
+                || (author && actor.holds_any(&[Role::Faculty, Role::Trainee, Role::Clinician], consortium_id))
+        }
+        (Resource::Publication { .. }, _) => false,
         (Resource::Catalog { consortium_id }, _) => actor.holds_in(Role::ProgramOffice, Some(consortium_id)),
         (Resource::Trainee { consortium_id, institution_id, person_id, mentors }, Action::Read) => {
             let me = actor.person_id;
@@ -624,5 +638,21 @@ mod tests {
         assert!(decide(&faculty, Action::Create, res(false)).allowed(), "faculty disclose inventions");
         assert!(!decide(&faculty, Action::Update, res(true)).allowed(), "deciding is for the staff");
         assert!(!decide(&reviewer, Action::Read, res(false)).allowed());
+    }
+
+    #[test]
+    fn a_publication_is_corrected_by_its_authors_and_the_office() {
+        let faculty = actor(Role::Faculty, Some(C), None);
+        let office = actor(Role::ProgramOffice, Some(C), None);
+        let reviewer = actor(Role::Reviewer, Some(C), None);
+        let publication = |author| Resource::Publication { consortium_id: C, author };
+        assert!(decide(&faculty, Action::Update, publication(true)).allowed(), "an author corrects their paper");
+        assert!(!decide(&faculty, Action::Update, publication(false)).allowed(), "not someone else's paper");
+        assert!(decide(&office, Action::Update, publication(false)).allowed());
+        assert!(decide(&reviewer, Action::Read, publication(false)).allowed());
+        assert!(!decide(&reviewer, Action::Update, publication(true)).allowed(), "reviewers only read");
+        let outsider = actor(Role::Faculty, Some(OTHER_C), None);
+        assert!(!decide(&outsider, Action::Update, publication(true)).allowed(), "not across consortia");
+        assert!(!decide(&office, Action::Archive, publication(true)).allowed());
     }
 }

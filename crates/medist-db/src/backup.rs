@@ -75,6 +75,7 @@ macro_rules! for_each_table {
         $m!(patent_owner, $($arg)*);
         $m!(patent_inventor, $($arg)*);
         $m!(patent_project, $($arg)*);
+        $m!(publication_project, $($arg)*);
         $m!(sci_journal, $($arg)*);
         $m!(invention_disclosure, $($arg)*);
         $m!(tech_transfer, $($arg)*);
@@ -87,7 +88,7 @@ macro_rules! for_each_table {
 }
 
 /// Tables whose primary key is a sequence on PostgreSQL.
-const SERIAL_TABLES: [&str; 61] = [
+const SERIAL_TABLES: [&str; 62] = [
     "program",
     "ministry",
     "consortium",
@@ -143,6 +144,7 @@ const SERIAL_TABLES: [&str; 61] = [
     "patent_owner",
     "patent_inventor",
     "patent_project",
+    "publication_project",
     "sci_journal",
     "invention_disclosure",
     "tech_transfer",

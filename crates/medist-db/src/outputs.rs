@@ -20,10 +20,14 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::audit::record;
-use crate::entities::{duplicate_candidate, person, publication, publication_author};
+use crate::entities::{duplicate_candidate, person, publication, publication_author, publication_project};
 use crate::{Db, Page, Paged, StoreError, Who, now};
 
 pub const CHUNK: usize = 500;
+/// `publication_project.linked_how` of a link made at import from the acknowledged grants.
+pub const LINKED_BY_GRANT: &str = "grant";
+/// `publication_project.linked_how` of a link a person made.
+pub const LINKED_BY_PERSON: &str = "person";
 /// At most this many error lines are kept in a report (the count is always complete).
 pub const MAX_REPORTED_ERRORS: usize = 100;
 
@@ -49,6 +53,8 @@ pub struct ImportReport {
     pub duplicates: u64,
     /// New publications that resemble an existing one and wait for a person to decide.
     pub to_review: u64,
+    /// Links made to the consortium's projects whose codes the new publications' acknowledged grants name.
+    pub project_links: u64,
     /// Records that could not be read.
     pub error_count: u64,
     /// The first errors, each naming the file and line.
@@ -135,10 +141,37 @@ enum Link {
 struct Prepared {
     row: PublicationRow,
     authors: Vec<AuthorRow>,
+    /// The consortium's projects whose codes the acknowledged grants name.
+    projects: Vec<i64>,
 }
 
-fn prepare(r: Record, people: &PeopleIndex) -> Prepared {
+/// What the reader thread needs to prepare records: the people to link authors to, and the projects (id, code) to
+/// link publications to by the codes in their acknowledged grants.
+struct Linking {
+    people: PeopleIndex,
+    projects: Vec<(i64, String)>,
+}
+
+impl Linking {
+    async fn load<C: sea_orm::ConnectionTrait>(c: &C, consortium_id: i64) -> Result<Linking, StoreError> {
+        let projects = crate::entities::project::Entity::find()
+            .filter(crate::entities::project::Column::ConsortiumId.eq(consortium_id))
+            .all(c)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.code))
+            .collect();
+        Ok(Linking { people: PeopleIndex::load(c, consortium_id).await?, projects })
+    }
+}
+
+fn prepare(r: Record, linking: &Linking) -> Prepared {
+    let people = &linking.people;
     let k = dedup_key(&r);
+    let projects = medist_biblio::normalize::codes_mentioned(
+        &r.funding.join("\n"),
+        linking.projects.iter().map(|(id, code)| (*id, code.as_str())),
+    );
     let authors = r
         .authors
         .into_iter()
@@ -159,6 +192,9 @@ fn prepare(r: Record, people: &PeopleIndex) -> Prepared {
                 person_id,
                 candidate_person_id,
                 candidate_level,
+                is_first: i == 0 || a.first,
+                is_corresponding: a.corresponding,
+                affiliation: (!a.affiliations.is_empty()).then(|| a.affiliations.join("\n")),
             }
         })
         .collect();
@@ -180,7 +216,7 @@ fn prepare(r: Record, people: &PeopleIndex) -> Prepared {
         funding: r.funding.join("\n"),
         source_format: format!("{:?}", r.source.format).to_lowercase(),
     };
-    Prepared { row, authors }
+    Prepared { row, authors, projects }
 }
 
 fn pub_type(t: &PubType) -> String {
@@ -211,7 +247,7 @@ const BATCHES_IN_FLIGHT: usize = 2;
 
 /// The reader thread: parses, normalises and links authors, chunk by chunk, while the writer writes the previous
 /// chunk. Stops early when the writer has stopped (the channel is closed).
-fn read_batches<I>(records: I, people: &PeopleIndex, source_name: &str, tx: tokio::sync::mpsc::Sender<Batch>)
+fn read_batches<I>(records: I, linking: &Linking, source_name: &str, tx: tokio::sync::mpsc::Sender<Batch>)
 where
     I: Iterator<Item = Result<Record, ParseError>>,
 {
@@ -222,7 +258,7 @@ where
             Ok(r) => {
                 b.read += 1;
                 b.warnings += r.warnings.len() as u64;
-                b.records.push(prepare(r, people));
+                b.records.push(prepare(r, linking));
             }
             Err(e) => {
                 b.error_count += 1;
@@ -267,12 +303,11 @@ where
     if sqlite {
         txn.execute_unprepared(&format!("PRAGMA cache_size = {}", crate::SQLITE_IMPORT_CACHE_KIB)).await?;
     }
-    let people = std::sync::Arc::new(PeopleIndex::load(&txn, consortium_id).await?);
+    let linking = Linking::load(&txn, consortium_id).await?;
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Batch>(BATCHES_IN_FLIGHT);
     let reader = {
-        let people = people.clone();
         let source_name = opts.source_name.clone();
-        tokio::task::spawn_blocking(move || read_batches(records, &people, &source_name, tx))
+        tokio::task::spawn_blocking(move || read_batches(records, &linking, &source_name, tx))
     };
     let mut first_id: Option<i64> = None;
     let mut last_id: Option<i64> = None;
@@ -287,8 +322,8 @@ where
         let room = MAX_REPORTED_ERRORS.saturating_sub(report.errors.len());
         report.errors.extend(batch.errors.into_iter().take(room));
         if !batch.records.is_empty() {
-            let ids =
-                write_chunk(&txn, consortium_id, batch.records, &opts.source_name, &mut report, &mut state).await?;
+            let ids = write_chunk(&txn, who, consortium_id, batch.records, &opts.source_name, &mut report, &mut state)
+                .await?;
             first_id = first_id.or(ids.first().copied());
             last_id = ids.last().copied().or(last_id);
         }
@@ -318,7 +353,7 @@ where
         opts.source_name.clone(),
         None,
         Some(json!({"read": report.read, "created": report.created, "duplicates": report.duplicates,
-            "to_review": report.to_review, "errors": report.error_count, "first_id": first_id, "last_id": last_id})),
+            "to_review": report.to_review, "project_links": report.project_links, "errors": report.error_count, "first_id": first_id, "last_id": last_id})),
     )
     .await?;
     let committing = std::time::Instant::now();
@@ -429,6 +464,7 @@ struct Timings {
 
 async fn write_chunk(
     txn: &DatabaseTransaction,
+    who: &Who,
     consortium_id: i64,
     chunk: Vec<Prepared>,
     source_name: &str,
@@ -462,7 +498,7 @@ async fn write_chunk(
     timings.lookups += looked_up - started;
     // First decide every record of the chunk, then write the new ones with one statement per table.
     let mut accepted: Vec<Accepted> = Vec::new();
-    for Prepared { row, authors } in chunk {
+    for Prepared { row, authors, projects } in chunk {
         let here = Placement {
             doi: row.doi.clone(),
             volume: row.volume.clone(),
@@ -502,7 +538,7 @@ async fn write_chunk(
             title_norm: row.title_norm.clone(),
             place: here,
         });
-        accepted.push(Accepted { row, authors, similar });
+        accepted.push(Accepted { row, authors, projects, similar });
     }
     let decided = std::time::Instant::now();
     timings.decisions += decided - looked_up;
@@ -514,10 +550,20 @@ async fn write_chunk(
     timings.publications += written - decided;
     let mut authors: Vec<AuthorRow> = Vec::new();
     let mut candidates: Vec<duplicate_candidate::ActiveModel> = Vec::new();
+    let mut links: Vec<publication_project::ActiveModel> = Vec::new();
     for (a, &id) in accepted.into_iter().zip(&ids) {
         for author in a.authors {
             authors.push(AuthorRow { publication_id: id, ..author });
         }
+        report.project_links += a.projects.len() as u64;
+        links.extend(a.projects.into_iter().map(|project_id| publication_project::ActiveModel {
+            publication_id: Set(id),
+            project_id: Set(project_id),
+            linked_how: Set(LINKED_BY_GRANT.into()),
+            linked_by: Set(who.label.clone()),
+            linked_at: Set(t),
+            ..Default::default()
+        }));
         if let Some((other, s)) = a.similar {
             report.to_review += 1;
             let existing_id = match other {
@@ -538,6 +584,9 @@ async fn write_chunk(
     insert_authors(txn, &authors).await?;
     if !candidates.is_empty() {
         duplicate_candidate::Entity::insert_many(candidates).exec_without_returning(txn).await?;
+    }
+    if !links.is_empty() {
+        publication_project::Entity::insert_many(links).exec_without_returning(txn).await?;
     }
     timings.authors += written.elapsed();
     Ok(ids)
@@ -727,6 +776,9 @@ json_row!(
         person_id: Option<i64> => "int8",
         candidate_person_id: Option<i64> => "int8",
         candidate_level: Option<&'static str> => "text",
+        is_first: bool => "bool",
+        is_corresponding: bool => "bool",
+        affiliation: Option<String> => "text",
     }
 );
 
@@ -757,6 +809,7 @@ impl Neighbour {
 struct Accepted {
     row: PublicationRow,
     authors: Vec<AuthorRow>,
+    projects: Vec<i64>,
     similar: Option<(NewOrOld, f64)>,
 }
 
@@ -983,12 +1036,21 @@ pub async fn decide(db: &Db, who: &Who, candidate_id: i64, merge: bool) -> Resul
     am.update(&txn).await?;
     if merge {
         let before = publication::Entity::find_by_id(c.publication_id).one(&txn).await?;
+        let filled = fold_into(&txn, c.publication_id, c.existing_id).await?;
         publication_author::Entity::delete_many()
             .filter(publication_author::Column::PublicationId.eq(c.publication_id))
             .exec(&txn)
             .await?;
+        publication_project::Entity::delete_many()
+            .filter(publication_project::Column::PublicationId.eq(c.publication_id))
+            .exec(&txn)
+            .await?;
         duplicate_candidate::Entity::delete_many()
-            .filter(duplicate_candidate::Column::PublicationId.eq(c.publication_id))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(duplicate_candidate::Column::PublicationId.eq(c.publication_id))
+                    .add(duplicate_candidate::Column::ExistingId.eq(c.publication_id)),
+            )
             .exec(&txn)
             .await?;
         publication::Entity::delete_by_id(c.publication_id).exec(&txn).await?;
@@ -999,7 +1061,7 @@ pub async fn decide(db: &Db, who: &Who, candidate_id: i64, merge: bool) -> Resul
             "publication",
             c.publication_id,
             before.and_then(|b| serde_json::to_value(b).ok()),
-            Some(json!({"kept": c.existing_id})),
+            Some(json!({"kept": c.existing_id, "filled": filled})),
         )
         .await?;
     } else {
@@ -1016,4 +1078,334 @@ pub async fn decide(db: &Db, who: &Who, candidate_id: i64, merge: bool) -> Resul
     }
     txn.commit().await?;
     Ok(())
+}
+
+/// What merging a duplicate into the publication that stays carries over (see [`fold_into`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Filled {
+    /// Fields of the publication that were empty and now hold the duplicate's value (`doi`, `pmid`, `issn`, …).
+    pub fields: Vec<String>,
+    /// Authors now linked to the person the duplicate's author at the same place was linked to.
+    pub authors_linked: u32,
+    /// Author roles (first, corresponding) or affiliations the duplicate had and the publication did not.
+    pub author_details: u32,
+    /// Projects the duplicate was linked to and the publication now is.
+    pub projects: u32,
+}
+
+/// Before the duplicate `from` is removed, gives the publication `into` what only the duplicate knew: identifiers and
+/// places it lacks, the people its authors were linked to (author by author, where both name the author at the same
+/// place with the same family name), author roles and affiliations, and links to projects. Nothing `into` already
+/// has is changed.
+async fn fold_into(txn: &DatabaseTransaction, from: i64, into: i64) -> Result<Filled, StoreError> {
+    let mut filled = Filled::default();
+    let (Some(dup), Some(keep)) =
+        (publication::Entity::find_by_id(from).one(txn).await?, publication::Entity::find_by_id(into).one(txn).await?)
+    else {
+        return Ok(filled);
+    };
+    let mut am: publication::ActiveModel = keep.clone().into();
+    let mut fill = |name: &str, have: &Option<String>, other: &Option<String>| -> Option<Option<String>> {
+        (have.is_none() && other.is_some()).then(|| {
+            filled.fields.push(name.to_owned());
+            other.clone()
+        })
+    };
+    if let Some(v) = fill("doi", &keep.doi, &dup.doi) {
+        am.doi = Set(v);
+    }
+    if let Some(v) = fill("pmid", &keep.pmid, &dup.pmid) {
+        am.pmid = Set(v);
+    }
+    if let Some(v) = fill("issn", &keep.issn, &dup.issn) {
+        am.issn = Set(v);
+    }
+    if let Some(v) = fill("eissn", &keep.eissn, &dup.eissn) {
+        am.eissn = Set(v);
+    }
+    if let Some(v) = fill("volume", &keep.volume, &dup.volume) {
+        am.volume = Set(v);
+    }
+    if let Some(v) = fill("issue", &keep.issue, &dup.issue) {
+        am.issue = Set(v);
+    }
+    if let Some(v) = fill("pages", &keep.pages, &dup.pages) {
+        am.pages = Set(v);
+    }
+    if keep.funding.trim().is_empty() && !dup.funding.trim().is_empty() {
+        filled.fields.push("funding".into());
+        am.funding = Set(dup.funding.clone());
+    }
+    if keep.journal.trim().is_empty() && !dup.journal.trim().is_empty() {
+        filled.fields.push("journal".into());
+        am.journal = Set(dup.journal.clone());
+    }
+    if !filled.fields.is_empty() {
+        am.update(txn).await?;
+    }
+    let authors = |id: i64| {
+        publication_author::Entity::find()
+            .filter(publication_author::Column::PublicationId.eq(id))
+            .order_by_asc(publication_author::Column::Position)
+            .all(txn)
+    };
+    let theirs: HashMap<i32, publication_author::Model> =
+        authors(from).await?.into_iter().map(|a| (a.position, a)).collect();
+    for mine in authors(into).await? {
+        let Some(other) = theirs.get(&mine.position) else { continue };
+        let same_name = |a: &publication_author::Model| {
+            a.family.as_deref().or(a.literal.as_deref()).map(medist_biblio::normalize::fold)
+        };
+        if same_name(&mine).is_none() || same_name(&mine) != same_name(other) {
+            continue;
+        }
+        let mut am: publication_author::ActiveModel = mine.clone().into();
+        let mut changed = false;
+        if mine.person_id.is_none() && other.person_id.is_some() {
+            am.person_id = Set(other.person_id);
+            am.candidate_person_id = Set(None);
+            am.candidate_level = Set(None);
+            filled.authors_linked += 1;
+            changed = true;
+        }
+        let mut detail = false;
+        if !mine.is_first && other.is_first {
+            am.is_first = Set(true);
+            detail = true;
+        }
+        if !mine.is_corresponding && other.is_corresponding {
+            am.is_corresponding = Set(true);
+            detail = true;
+        }
+        if mine.affiliation.is_none() && other.affiliation.is_some() {
+            am.affiliation = Set(other.affiliation.clone());
+            detail = true;
+        }
+        filled.author_details += u32::from(detail);
+        if changed || detail {
+            am.update(txn).await?;
+        }
+    }
+    let have: HashSet<i64> = publication_project::Entity::find()
+        .filter(publication_project::Column::PublicationId.eq(into))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|l| l.project_id)
+        .collect();
+    for link in
+        publication_project::Entity::find().filter(publication_project::Column::PublicationId.eq(from)).all(txn).await?
+    {
+        if have.contains(&link.project_id) {
+            continue;
+        }
+        publication_project::ActiveModel {
+            publication_id: Set(into),
+            project_id: Set(link.project_id),
+            linked_how: Set(link.linked_how),
+            linked_by: Set(link.linked_by),
+            linked_at: Set(link.linked_at),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        filled.projects += 1;
+    }
+    Ok(filled)
+}
+
+/// What a person may change about an author of a publication: the roles. `None` leaves a role as it is.
+#[derive(Debug, Clone, Copy, Default, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuthorRoles {
+    /// A first author (co-first authors are all first authors).
+    pub is_first: Option<bool>,
+    /// A corresponding author.
+    pub is_corresponding: Option<bool>,
+}
+
+/// Sets an author's roles (first, corresponding), recorded in the audit log. A publication keeps at least one first
+/// author: taking the role from its last first author is refused.
+pub async fn set_author_roles(
+    db: &Db,
+    who: &Who,
+    author_id: i64,
+    roles: AuthorRoles,
+) -> Result<publication_author::Model, StoreError> {
+    let txn = db.write().await?;
+    let a = publication_author::Entity::find_by_id(author_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| StoreError::not_found("author", author_id))?;
+    if roles.is_first == Some(false) && a.is_first {
+        let firsts = publication_author::Entity::find()
+            .filter(publication_author::Column::PublicationId.eq(a.publication_id))
+            .filter(publication_author::Column::IsFirst.eq(true))
+            .count(&txn)
+            .await?;
+        if firsts <= 1 {
+            return Err(StoreError::Conflict { code: "last-first-author", field: Some("is_first") });
+        }
+    }
+    let mut am: publication_author::ActiveModel = a.clone().into();
+    if let Some(v) = roles.is_first {
+        am.is_first = Set(v);
+    }
+    if let Some(v) = roles.is_corresponding {
+        am.is_corresponding = Set(v);
+    }
+    let after = am.update(&txn).await?;
+    record(&txn, who, "author.roles", "publication", a.publication_id, Some(json!(a)), Some(json!(after))).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// A project a publication is linked to, with the project's code and titles.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LinkedProject {
+    pub link: publication_project::Model,
+    pub code: String,
+    pub title_ko: String,
+    pub title_en: String,
+}
+
+/// The projects a publication is linked to, by code.
+pub async fn projects_of(db: &Db, publication_id: i64) -> Result<Vec<LinkedProject>, StoreError> {
+    use crate::entities::project;
+    let links = publication_project::Entity::find()
+        .filter(publication_project::Column::PublicationId.eq(publication_id))
+        .all(&db.conn)
+        .await?;
+    let projects: HashMap<i64, project::Model> = project::Entity::find()
+        .filter(project::Column::Id.is_in(links.iter().map(|l| l.project_id).collect::<Vec<_>>()))
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let mut out: Vec<LinkedProject> = links
+        .into_iter()
+        .filter_map(|link| {
+            let p = projects.get(&link.project_id)?;
+            Some(LinkedProject {
+                code: p.code.clone(),
+                title_ko: p.title_ko.clone(),
+                title_en: p.title_en.clone(),
+                link,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.code.cmp(&b.code));
+    Ok(out)
+}
+
+/// The consortium's projects not linked to the publication that one of its authors (linked to a person) is a member
+/// of: the likely ones to link, for the publication page to offer first.
+pub async fn suggested_projects(
+    db: &Db,
+    publication_id: i64,
+) -> Result<Vec<crate::entities::project::Model>, StoreError> {
+    use crate::entities::{project, project_member};
+    let p = get(db, publication_id).await?;
+    let people: Vec<i64> = authors(db, publication_id).await?.into_iter().filter_map(|a| a.person_id).collect();
+    if people.is_empty() {
+        return Ok(Vec::new());
+    }
+    let linked: HashSet<i64> = projects_of(db, publication_id).await?.into_iter().map(|l| l.link.project_id).collect();
+    let member_of: HashSet<i64> = project_member::Entity::find()
+        .filter(project_member::Column::PersonId.is_in(people))
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|m| m.project_id)
+        .filter(|id| !linked.contains(id))
+        .collect();
+    Ok(project::Entity::find()
+        .filter(project::Column::Id.is_in(member_of.into_iter().collect::<Vec<_>>()))
+        .filter(project::Column::ConsortiumId.eq(p.consortium_id))
+        .order_by_asc(project::Column::Code)
+        .all(&db.conn)
+        .await?)
+}
+
+/// Links a publication to a project of its own consortium (refused for another consortium's project, and when the
+/// link exists), recorded in the audit log.
+pub async fn link_project(
+    db: &Db,
+    who: &Who,
+    publication_id: i64,
+    project_id: i64,
+) -> Result<publication_project::Model, StoreError> {
+    use crate::entities::project;
+    let txn = db.write().await?;
+    let p = publication::Entity::find_by_id(publication_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| StoreError::not_found("publication", publication_id))?;
+    let project = project::Entity::find_by_id(project_id)
+        .one(&txn)
+        .await?
+        .filter(|x| x.consortium_id == p.consortium_id)
+        .ok_or_else(|| StoreError::invalid("project_id", "not-found"))?;
+    let exists = publication_project::Entity::find()
+        .filter(publication_project::Column::PublicationId.eq(publication_id))
+        .filter(publication_project::Column::ProjectId.eq(project_id))
+        .one(&txn)
+        .await?;
+    if exists.is_some() {
+        return Err(StoreError::Conflict { code: "already-linked", field: Some("project_id") });
+    }
+    let link = publication_project::ActiveModel {
+        publication_id: Set(publication_id),
+        project_id: Set(project_id),
+        linked_how: Set(LINKED_BY_PERSON.into()),
+        linked_by: Set(who.label.clone()),
+        linked_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    record(
+        &txn,
+        who,
+        "project.link",
+        "publication",
+        publication_id,
+        None,
+        Some(json!({"project_id": project_id, "project_code": project.code})),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(link)
+}
+
+/// Removes the link between a publication and a project, recorded in the audit log.
+pub async fn unlink_project(db: &Db, who: &Who, publication_id: i64, project_id: i64) -> Result<(), StoreError> {
+    let txn = db.write().await?;
+    let link = publication_project::Entity::find()
+        .filter(publication_project::Column::PublicationId.eq(publication_id))
+        .filter(publication_project::Column::ProjectId.eq(project_id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| StoreError::not_found("publication_project", format!("{publication_id}/{project_id}")))?;
+    publication_project::Entity::delete_by_id(link.id).exec(&txn).await?;
+    record(&txn, who, "project.unlink", "publication", publication_id, Some(json!(link)), None).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The publications linked to a project, newest first.
+pub async fn publications_of_project(db: &Db, project_id: i64) -> Result<Vec<publication::Model>, StoreError> {
+    let ids: Vec<i64> = publication_project::Entity::find()
+        .filter(publication_project::Column::ProjectId.eq(project_id))
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|l| l.publication_id)
+        .collect();
+    let mut pubs = get_many(db, &ids).await?;
+    pubs.sort_by(|a, b| b.year.cmp(&a.year).then(a.id.cmp(&b.id)));
+    Ok(pubs)
 }

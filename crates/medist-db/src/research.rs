@@ -1335,6 +1335,10 @@ pub struct ProjectView {
     pub data_access: Vec<data_access_request::Model>,
     /// Milestones by due date, each with its status on the day the view was made.
     pub milestones: Vec<MilestoneView>,
+    /// The publications that came from the project, newest first.
+    pub publications: Vec<crate::entities::publication::Model>,
+    /// The patent families that came from the project.
+    pub patent_families: Vec<crate::entities::patent_family::Model>,
 }
 
 /// A project milestone with where it stands.
@@ -1573,9 +1577,31 @@ pub async fn project_view(db: &Db, id: i64, today: NaiveDate) -> Result<ProjectV
             .all(&db.conn)
             .await?,
         milestones: milestones_of(&db.conn, id).await?.into_iter().map(|m| milestone_view(m, today)).collect(),
+        publications: crate::outputs::publications_of_project(db, id).await?,
+        patent_families: patent_families_of(db, id).await?,
         members,
         project: p,
     })
+}
+
+/// The patent families linked to a project.
+async fn patent_families_of(
+    db: &Db,
+    project_id: i64,
+) -> Result<Vec<crate::entities::patent_family::Model>, StoreError> {
+    use crate::entities::{patent_family, patent_project};
+    let ids: Vec<i64> = patent_project::Entity::find()
+        .filter(patent_project::Column::ProjectId.eq(project_id))
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|l| l.family_id)
+        .collect();
+    Ok(patent_family::Entity::find()
+        .filter(patent_family::Column::Id.is_in(ids))
+        .order_by_asc(patent_family::Column::Id)
+        .all(&db.conn)
+        .await?)
 }
 
 pub async fn is_member(db: &Db, project_id: i64, person_id: Option<i64>) -> Result<bool, StoreError> {

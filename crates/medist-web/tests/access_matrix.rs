@@ -62,6 +62,8 @@ fn allowed(spec: &str) -> BTreeSet<&'static str> {
         // inventor of the demo's filed disclosure, read it).
         "TTO" => &["admin", "office", "tto"],
         "DISCLOSE" => &["admin", "office", "faculty", "tto"],
+        // A demo paper of the faculty member (박서준): corrected by its author, the office and the coordinators.
+        "PUB_AUTHOR" => &["admin", "office", "coord_gist", "coord_cnuh", "faculty"],
         other => panic!("unknown group {other}"),
     };
     list.iter().copied().collect()
@@ -287,6 +289,18 @@ async fn every_route_for_every_role() {
         .row
         .id;
     let author = medist_db::outputs::author_candidates(&app.db, c, None).await.unwrap()[0].author.id;
+    // The demo paper by the faculty member (first author 박서준 / Seojun Park), its second author, and a project.
+    let own_paper = medist_db::outputs::list(
+        &app.db,
+        c,
+        &medist_db::outputs::PublicationFilter { q: Some("10.5555/miracle.sample.2026.001".into()), year: None },
+        Default::default(),
+    )
+    .await
+    .unwrap()
+    .items[0]
+        .id;
+    let own_paper_author = medist_db::outputs::authors(&app.db, own_paper).await.unwrap()[1].id;
     let transfer = medist_db::commercial::list_transfers(&app.db, c).await.unwrap()[0].row.id;
     let startup = medist_db::commercial::list_startups(&app.db, c).await.unwrap()[0].row.id;
     let fac_request = medist_db::research::list_access_requests(&app.db, c, None, chrono::Utc::now().date_naive())
@@ -1840,6 +1854,49 @@ async fn every_route_for_every_role() {
             path: format!("/api/v1/consortia/{c}/sci-journals/1999"),
             body: Body::None,
             who: "REVIEW",
+        },
+        // A publication's author roles and project links.
+        Case {
+            method: "POST",
+            pattern: "/publications/{id}/projects",
+            path: format!("/publications/{own_paper}/projects"),
+            body: f(&[("project_id", "")]),
+            who: "PUB_AUTHOR",
+        },
+        Case {
+            method: "POST",
+            pattern: "/publications/{id}/projects/{project_id}/unlink",
+            path: format!("/publications/{own_paper}/projects/999999/unlink"),
+            body: f(&[]),
+            who: "PUB_AUTHOR",
+        },
+        Case {
+            method: "POST",
+            pattern: "/authors/{id}/roles",
+            path: format!("/authors/{own_paper_author}/roles"),
+            body: f(&[("role", "corresponding"), ("value", "")]),
+            who: "PUB_AUTHOR",
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/publications/{id}/projects",
+            path: format!("/api/v1/publications/{own_paper}/projects"),
+            body: Body::Json(json!({"project_id": 999999})),
+            who: "PUB_AUTHOR",
+        },
+        Case {
+            method: "DELETE",
+            pattern: "/api/v1/publications/{id}/projects/{project_id}",
+            path: format!("/api/v1/publications/{own_paper}/projects/999999"),
+            body: Body::None,
+            who: "PUB_AUTHOR",
+        },
+        Case {
+            method: "PATCH",
+            pattern: "/api/v1/authors/{id}",
+            path: format!("/api/v1/authors/{own_paper_author}"),
+            body: Body::Json(json!({"is_corresponding": false})),
+            who: "PUB_AUTHOR",
         },
         // Author confirmation.
         Case {

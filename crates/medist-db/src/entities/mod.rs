@@ -49,6 +49,7 @@ pub mod project_member;
 pub mod project_milestone;
 pub mod publication;
 pub mod publication_author;
+pub mod publication_project;
 pub mod roadmap_indicator;
 pub mod roadmap_phase;
 pub mod role_grant;

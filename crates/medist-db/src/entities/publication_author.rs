@@ -24,6 +24,15 @@ pub struct Model {
     /// `ambiguous` (several people with the same name).
     #[serde(default)]
     pub candidate_level: Option<String>,
+    /// A first author: the one listed first, and co-first authors the source marks or a person marked.
+    #[serde(default)]
+    pub is_first: bool,
+    /// A corresponding author (교신저자), as the source or a person says.
+    #[serde(default)]
+    pub is_corresponding: bool,
+    /// The author's affiliations as the source gave them, one per line.
+    #[serde(default)]
+    pub affiliation: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,6 +18,7 @@ mod m0012_outcomes_and_plans;
 mod m0013_national_scale;
 mod m0014_roadmap;
 mod m0015_import_indexes;
+mod m0016_publication_roles_and_projects;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_national_scale::Migration),
             Box::new(m0014_roadmap::Migration),
             Box::new(m0015_import_indexes::Migration),
+            Box::new(m0016_publication_roles_and_projects::Migration),
         ]
     }
 }

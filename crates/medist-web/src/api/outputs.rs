@@ -12,7 +12,7 @@ use medist_db::outputs::{ImportOptions, ImportReport, PublicationFilter};
 use medist_db::sci::SciYear;
 use serde::Deserialize;
 
-use super::{ApiCaller, ApiPath, ApiQuery, ApiResult};
+use super::{ApiCaller, ApiJson, ApiPath, ApiQuery, ApiResult};
 use crate::AppState;
 use crate::error::ApiError;
 
@@ -22,6 +22,9 @@ pub fn routes() -> Router<AppState> {
         .route("/consortia/{id}/publications/import", post(import))
         .route("/consortia/{id}/publications/review", get(review_queue))
         .route("/publications/{id}", get(get_publication))
+        .route("/publications/{id}/projects", post(link_project))
+        .route("/publications/{id}/projects/{project_id}", axum::routing::delete(unlink_project))
+        .route("/authors/{id}", axum::routing::patch(set_author_roles))
         .route("/consortia/{id}/sci-journals", get(sci_years))
         .route("/consortia/{id}/author-candidates", get(author_candidates))
         .route("/author-candidates/{id}/confirm", post(confirm_author))
@@ -55,8 +58,10 @@ pub async fn list(
 
 #[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
 pub struct ImportQuery {
-    /// bibtex, ris, pubmed, or auto (from `name`)
+    /// bibtex, ris, pubmed, crossref, orcid, csv, xlsx, or auto (from `name` and the first bytes)
     format: Option<String>,
+    /// The worksheet of an XLSX workbook (default: the first visible one).
+    sheet: Option<String>,
     /// The file name, for messages and provenance.
     name: Option<String>,
     #[serde(default)]
@@ -65,10 +70,11 @@ pub struct ImportQuery {
     valid_only: bool,
 }
 
-/// Imports the request body (BibTeX, RIS, PubMed XML, Crossref or ORCID JSON, or CSV) all or nothing, de-duplicated.
+/// Imports the request body (BibTeX, RIS, PubMed XML, Crossref or ORCID JSON, CSV, or an XLSX workbook; text formats
+/// also gzip-compressed) all or nothing, de-duplicated.
 /// Answers 422 with the report when unreadable records kept anything from being written.
 #[utoipa::path(post, path = "/api/v1/consortia/{id}/publications/import", tag = "outputs", params(("id" = i64, Path), ImportQuery),
-    request_body(content = String, content_type = "text/plain"),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 200, body = ImportReport), (status = 422, body = ImportReport), (status = 400, body = super::Problem)))]
 pub async fn import(
     st: axum::extract::State<AppState>,
@@ -78,10 +84,12 @@ pub async fn import(
     body: Bytes,
 ) -> Result<(StatusCode, Json<ImportReport>), ApiError> {
     let name = q.name.unwrap_or_else(|| "upload".into());
-    let (input, head) = app::open_input(&name, std::io::Cursor::new(body))?;
-    let format = app::parse_format(q.format.as_deref(), &name, &head)?;
-    let opts = ImportOptions { dry_run: q.dry_run, valid_only: q.valid_only, source_name: name };
-    let report = app::import(&st.db, &c, id, input, format, &opts, |_| {}).await?;
+    let req = app::ImportRequest {
+        format: q.format,
+        sheet: q.sheet,
+        opts: ImportOptions { dry_run: q.dry_run, valid_only: q.valid_only, source_name: name },
+    };
+    let report = app::import_file(&st.db, &c, id, std::io::Cursor::new(body), &req, |_| {}).await?;
     let status = if report.committed || report.dry_run { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok((status, Json(report)))
 }
@@ -94,6 +102,53 @@ pub async fn get_publication(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<PublicationView> {
     Ok(Json(app::get(&st.db, &c, id).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct LinkProject {
+    /// A research project of the publication's consortium.
+    project_id: i64,
+}
+
+/// Links the publication to a research project of its consortium (the office, a coordinator, or one of its authors).
+/// 409 `already-linked` when it is.
+#[utoipa::path(post, path = "/api/v1/publications/{id}/projects", tag = "outputs", params(("id" = i64, Path)),
+    request_body = LinkProject,
+    responses((status = 201, body = medist_db::entities::publication_project::Model), (status = 409, body = super::Problem),
+        (status = 422, body = super::Problem)))]
+pub async fn link_project(
+    st: axum::extract::State<AppState>,
+    ApiCaller(c): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<LinkProject>,
+) -> Result<(StatusCode, Json<medist_db::entities::publication_project::Model>), ApiError> {
+    Ok((StatusCode::CREATED, Json(app::link_project(&st.db, &c, id, body.project_id).await?)))
+}
+
+#[utoipa::path(delete, path = "/api/v1/publications/{id}/projects/{project_id}", tag = "outputs",
+    params(("id" = i64, Path), ("project_id" = i64, Path)),
+    responses((status = 204), (status = 404, body = super::Problem)))]
+pub async fn unlink_project(
+    st: axum::extract::State<AppState>,
+    ApiCaller(c): ApiCaller,
+    ApiPath((id, project_id)): ApiPath<(i64, i64)>,
+) -> Result<StatusCode, ApiError> {
+    app::unlink_project(&st.db, &c, id, project_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Sets an author's roles: first author (co-first authors too), corresponding author. A role left out stays as it is.
+/// 409 `last-first-author` when it would leave the publication without a first author.
+#[utoipa::path(patch, path = "/api/v1/authors/{id}", tag = "outputs", params(("id" = i64, Path)),
+    request_body = medist_db::outputs::AuthorRoles,
+    responses((status = 200, body = medist_db::entities::publication_author::Model), (status = 409, body = super::Problem)))]
+pub async fn set_author_roles(
+    st: axum::extract::State<AppState>,
+    ApiCaller(c): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(roles): ApiJson<medist_db::outputs::AuthorRoles>,
+) -> ApiResult<medist_db::entities::publication_author::Model> {
+    Ok(Json(app::set_author_roles(&st.db, &c, id, roles).await?))
 }
 
 /// Imported publications that resemble an existing one, waiting for a decision.

@@ -33,6 +33,9 @@ pub fn routes() -> Router<AppState> {
         .route("/author-candidates/{id}/reject", post(author_reject))
         .route("/publications/sci/{year}/delete", post(sci_delete))
         .route("/publications/{id}", get(publication_page))
+        .route("/publications/{id}/projects", post(link_project))
+        .route("/publications/{id}/projects/{project_id}/unlink", post(unlink_project))
+        .route("/authors/{id}/roles", post(author_roles))
         .route("/duplicates/{id}/merge", post(merge))
         .route("/duplicates/{id}/keep", post(keep))
 }
@@ -122,18 +125,19 @@ pub(super) async fn read_upload(mut form: Multipart, default_name: &str) -> Resu
     Ok(up)
 }
 
-/// The upload form: `file`, `format` (auto, bibtex, ris, pubmed) and `dry_run`.
+/// The upload form: `file`, `format` (auto or a format's name), `sheet` (of a workbook) and `dry_run`.
 async fn import(ctx: Ctx, form: Multipart) -> PageResult {
     let caller = ctx.caller()?;
     let cid = super::consortium_of(&ctx, &caller).await?;
     caller.require(Action::Create, Resource::Outputs { consortium_id: cid })?;
     let Upload { name, bytes, fields } = read_upload(form, "upload").await?;
-    let format = fields.get("format").cloned().unwrap_or_default();
-    let dry_run = fields.contains_key("dry_run");
-    let (input, head) = app::open_input(&name, std::io::Cursor::new(bytes))?;
-    let fmt = app::parse_format(Some(&format), &name, &head)?;
-    let opts = ImportOptions { dry_run, valid_only: false, source_name: name };
-    let report = app::import(&ctx.st.db, &caller, cid, input, fmt, &opts, |_| {}).await?;
+    let text = |k: &str| fields.get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let req = app::ImportRequest {
+        format: text("format"),
+        sheet: text("sheet"),
+        opts: ImportOptions { dry_run: fields.contains_key("dry_run"), valid_only: false, source_name: name },
+    };
+    let report = app::import_file(&ctx.st.db, &caller, cid, std::io::Cursor::new(bytes), &req, |_| {}).await?;
     list_view(&ctx, ListQuery::default(), Some(report)).await
 }
 
@@ -142,12 +146,128 @@ async fn import(ctx: Ctx, form: Multipart) -> PageResult {
 struct PublicationPage {
     l: Layout,
     v: PublicationView,
+    /// Projects one of the authors is a member of, not linked yet (offered first), then the others: (id, label).
+    suggested: Vec<(i64, String)>,
+    others: Vec<(i64, String)>,
+    /// A failed link, to show above the form.
+    link_error: Option<String>,
+}
+
+impl PublicationPage {
+    fn author_name(&self, a: &medist_db::entities::publication_author::Model) -> String {
+        match (&a.family, &a.given, &a.literal) {
+            (_, _, Some(l)) => l.clone(),
+            (Some(f), Some(g), _) => format!("{f}, {g}"),
+            (Some(f), None, _) => f.clone(),
+            (None, Some(g), _) => g.clone(),
+            (None, None, None) => String::new(),
+        }
+    }
+
+    fn project_title(&self, p: &medist_db::outputs::LinkedProject) -> String {
+        if self.l.lang_code() == "en" { p.title_en.clone() } else { p.title_ko.clone() }
+    }
+}
+
+async fn publication_view(ctx: &Ctx, id: i64, link_error: Option<String>) -> PageResult {
+    let caller = ctx.caller()?;
+    let v = app::get(&ctx.st.db, &caller, id).await?;
+    let (mut suggested, mut others) = (Vec::new(), Vec::new());
+    if v.can_edit {
+        let label = |p: &medist_db::entities::project::Model| {
+            let title = if ctx.lang == medist_core::locale::Locale::En { &p.title_en } else { &p.title_ko };
+            format!("{} {title}", p.code)
+        };
+        let likely = app::suggested_projects(&ctx.st.db, &caller, id).await?;
+        let linked: std::collections::HashSet<i64> = v.projects.iter().map(|p| p.link.project_id).collect();
+        let all = medist_db::research::list_projects(
+            &ctx.st.db,
+            v.publication.consortium_id,
+            &Default::default(),
+            Page::new(None, Some(500)),
+        )
+        .await?
+        .items;
+        suggested = likely.iter().map(|p| (p.id, label(p))).collect();
+        let offered: std::collections::HashSet<i64> = likely.iter().map(|p| p.id).collect();
+        others = all
+            .iter()
+            .map(|r| &r.project)
+            .filter(|p| !linked.contains(&p.id) && !offered.contains(&p.id))
+            .map(|p| (p.id, label(p)))
+            .collect();
+    }
+    let status = if link_error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let l = Layout::from_ctx(ctx, "publication-title", "nav-publications");
+    Ok((status, page(&PublicationPage { l, v, suggested, others, link_error })).into_response())
 }
 
 async fn publication_page(ctx: Ctx, Id(id): Id) -> PageResult {
+    publication_view(&ctx, id, None).await
+}
+
+#[derive(Deserialize)]
+struct LinkForm {
+    #[serde(default)]
+    project_id: String,
+}
+
+async fn link_project(ctx: Ctx, Id(id): Id, axum::Form(f): axum::Form<LinkForm>) -> PageResult {
     let caller = ctx.caller()?;
-    let v = app::get(&ctx.st.db, &caller, id).await?;
-    Ok(page(&PublicationPage { l: Layout::from_ctx(&ctx, "publication-title", "nav-publications"), v }))
+    app::require_edit(&ctx.st.db, &caller, id).await?;
+    let Ok(project_id) = f.project_id.trim().parse::<i64>() else {
+        return publication_view(&ctx, id, Some(crate::i18n::t(ctx.lang, "publication-choose-project"))).await;
+    };
+    match app::link_project(&ctx.st.db, &caller, id, project_id).await {
+        Ok(_) => Ok(Redirect::to(&format!("/publications/{id}?ok=saved#projects")).into_response()),
+        Err(AppError::Conflict { .. }) => {
+            publication_view(&ctx, id, Some(crate::i18n::t(ctx.lang, "publication-already-linked"))).await
+        }
+        Err(AppError::Invalid(_)) => {
+            publication_view(&ctx, id, Some(crate::i18n::t(ctx.lang, "publication-choose-project"))).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn unlink_project(
+    ctx: Ctx,
+    axum::extract::Path((id, project_id)): axum::extract::Path<(i64, i64)>,
+) -> PageResult {
+    let caller = ctx.caller()?;
+    app::unlink_project(&ctx.st.db, &caller, id, project_id).await?;
+    Ok(Redirect::to(&format!("/publications/{id}?ok=saved#projects")).into_response())
+}
+
+#[derive(Deserialize)]
+struct RolesForm {
+    /// `first` or `corresponding`.
+    role: String,
+    /// `on` to give the role, anything else to take it.
+    #[serde(default)]
+    value: String,
+}
+
+async fn author_roles(ctx: Ctx, Id(id): Id, axum::Form(f): axum::Form<RolesForm>) -> PageResult {
+    let caller = ctx.caller()?;
+    let a = medist_db::outputs::get_author(&ctx.st.db, id).await?;
+    app::require_edit(&ctx.st.db, &caller, a.publication_id).await?;
+    let on = f.value == "on";
+    let roles = match f.role.as_str() {
+        "first" => medist_db::outputs::AuthorRoles { is_first: Some(on), is_corresponding: None },
+        "corresponding" => medist_db::outputs::AuthorRoles { is_first: None, is_corresponding: Some(on) },
+        other => {
+            return Err(AppError::bad_request("unknown-role", format!("role: `{other}` is not an author role")).into());
+        }
+    };
+    match app::set_author_roles(&ctx.st.db, &caller, id, roles).await {
+        Ok(_) => Ok(Redirect::to(&format!("/publications/{}?ok=saved#authors", a.publication_id)).into_response()),
+        Err(AppError::Conflict { .. }) => {
+            publication_view(&ctx, a.publication_id, Some(crate::i18n::t(ctx.lang, "publication-last-first-author")))
+                .await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Template)]
