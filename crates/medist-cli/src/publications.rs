@@ -91,16 +91,6 @@ async fn project_id(db: &Db, caller: &Caller, consortium_id: i64, code_or_id: &s
     bail!("no research project `{wanted}` in this consortium (give its code, e.g. MIR-2026-01, or its id)")
 }
 
-fn author_name(a: &medist_db::entities::publication_author::Model) -> String {
-    match (&a.family, &a.given, &a.literal) {
-        (_, _, Some(l)) => l.clone(),
-        (Some(f), Some(g), _) => format!("{f}, {g}"),
-        (Some(f), None, _) => f.clone(),
-        (None, Some(g), _) => g.clone(),
-        (None, None, None) => String::new(),
-    }
-}
-
 pub async fn publications(db: &Db, caller: &Caller, cmd: PublicationsCmd) -> Result<()> {
     match cmd {
         PublicationsCmd::List { q, year, page, consortium, json } => {
@@ -152,7 +142,7 @@ pub async fn publications(db: &Db, caller: &Caller, cmd: PublicationsCmd) -> Res
                     "  {:>3}. [author {}] {}{}{}",
                     a.position,
                     a.id,
-                    author_name(a),
+                    a.display_name(),
                     if roles.is_empty() { String::new() } else { format!(" ({roles})") },
                     person
                 );

@@ -39,3 +39,16 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The name as the source wrote it: the literal (a collective name), else "Family, Given".
+    pub fn display_name(&self) -> String {
+        match (&self.family, &self.given, &self.literal) {
+            (_, _, Some(l)) => l.clone(),
+            (Some(f), Some(g), _) => format!("{f}, {g}"),
+            (Some(f), None, _) => f.clone(),
+            (None, Some(g), _) => g.clone(),
+            (None, None, None) => String::new(),
+        }
+    }
+}

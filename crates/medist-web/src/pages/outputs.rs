@@ -154,16 +154,6 @@ struct PublicationPage {
 }
 
 impl PublicationPage {
-    fn author_name(&self, a: &medist_db::entities::publication_author::Model) -> String {
-        match (&a.family, &a.given, &a.literal) {
-            (_, _, Some(l)) => l.clone(),
-            (Some(f), Some(g), _) => format!("{f}, {g}"),
-            (Some(f), None, _) => f.clone(),
-            (None, Some(g), _) => g.clone(),
-            (None, None, None) => String::new(),
-        }
-    }
-
     fn project_title(&self, p: &medist_db::outputs::LinkedProject) -> String {
         if self.l.lang_code() == "en" { p.title_en.clone() } else { p.title_ko.clone() }
     }
@@ -383,17 +373,6 @@ struct AuthorsPage {
     l: Layout,
     items: Vec<medist_db::outputs::AuthorCandidate>,
     everyone: bool,
-}
-
-impl AuthorsPage {
-    fn written(&self, a: &medist_db::entities::publication_author::Model) -> String {
-        match (&a.family, &a.given, &a.literal) {
-            (Some(f), Some(g), _) => format!("{f}, {g}"),
-            (Some(f), None, _) => f.clone(),
-            (None, _, Some(l)) => l.clone(),
-            _ => String::new(),
-        }
-    }
 }
 
 async fn authors_page(ctx: Ctx) -> PageResult {
