@@ -172,6 +172,17 @@ pub struct PublicationView {
     pub projects: Vec<store::LinkedProject>,
     /// Whether the caller may correct author roles and project links (the office, a coordinator, or an author).
     pub can_edit: bool,
+    /// The people the authors are linked to (or may be), by id: Korean and English names.
+    pub people: Vec<AuthorPerson>,
+}
+
+/// A person an author is linked to or may be.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuthorPerson {
+    pub id: i64,
+    pub name_ko: String,
+    pub name_en: String,
 }
 
 /// The publication and the access resource for it: `author` when one of its authors is linked to the caller's
@@ -193,12 +204,19 @@ pub async fn get(db: &Db, caller: &Caller, id: i64) -> AppResult<PublicationView
     caller.require(Action::Read, resource)?;
     let ix = medist_db::sci::index(db, p.consortium_id).await?;
     let sci = medist_db::sci::status(&ix, p.issn.as_deref(), p.eissn.as_deref(), p.year);
+    let ids: Vec<i64> = authors.iter().flat_map(|a| [a.person_id, a.candidate_person_id]).flatten().collect();
+    let people = medist_db::org::people_by_ids(db, &ids)
+        .await?
+        .into_iter()
+        .map(|p| AuthorPerson { id: p.id, name_ko: p.name_ko, name_en: p.name_en })
+        .collect();
     Ok(PublicationView {
         authors,
         publication: p,
         sci,
         projects: store::projects_of(db, id).await?,
         can_edit: caller.can(Action::Update, resource),
+        people,
     })
 }
 

@@ -154,6 +154,15 @@ struct PublicationPage {
 }
 
 impl PublicationPage {
+    /// The name of the person with this id (among the authors' people), in the page's language.
+    fn person_name(&self, id: &i64) -> String {
+        match self.v.people.iter().find(|p| p.id == *id) {
+            Some(p) if self.l.lang_code() == "en" => p.name_en.clone(),
+            Some(p) => p.name_ko.clone(),
+            None => format!("#{id}"),
+        }
+    }
+
     fn project_title(&self, p: &medist_db::outputs::LinkedProject) -> String {
         if self.l.lang_code() == "en" { p.title_en.clone() } else { p.title_ko.clone() }
     }
