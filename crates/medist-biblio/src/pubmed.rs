@@ -103,6 +103,16 @@ impl<R: BufRead> PubmedReader<R> {
         let parent = ancestor(0);
         match name {
             "PubmedArticle" | "PubmedBookArticle" => {
+                // An article that never ended (a cut or pasted-over file): said, not silently dropped.
+                if let Some(open) = self.article.record.take() {
+                    let what = format!(
+                        "article {} has no end tag before the next article starts; skipped",
+                        open.source.record
+                    );
+                    let err =
+                        ParseError::new(FORMAT, open.source.line, Some(open.source.record), ErrorKind::Truncated(what));
+                    self.pending.push_back(Err(err));
+                }
                 self.records += 1;
                 let loc = SourceLocation { format: FORMAT, line: self.line(), record: self.records };
                 self.article = Article { record: Some(Record::new(loc)), ..Article::default() };
@@ -369,6 +379,9 @@ impl<R: BufRead> PubmedReader<R> {
                 let name = decode_lossy_cow(e.local_name().into_inner()).0;
                 self.start(&name, &e, false);
                 self.path.push(name.into_owned());
+                if let Some(item) = self.pending.pop_front() {
+                    return Some(item);
+                }
             }
             Event::Empty(e) => {
                 let name = decode_lossy_cow(e.local_name().into_inner()).0;

@@ -195,3 +195,15 @@ fn pubmed_equal_contributors_at_the_start_are_co_first_authors() {
     assert!(b.iter().all(|f| !f), "authors 2 and 3 contributed equally, but the first author is someone else");
     assert!(records.iter().flat_map(|r| &r.authors).all(|a| !a.corresponding), "PubMed never says who corresponds");
 }
+
+#[test]
+fn an_article_without_its_end_tag_is_reported_not_dropped() {
+    // The start of the second article pasted into the first (as the property test found): the first never ends.
+    let xml = "<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID><Article><ArticleTitle>Cut off\
+               <PubmedArticle><MedlineCitation><PMID>2</PMID><Article><ArticleTitle>Whole</ArticleTitle></Article>\
+               </MedlineCitation></PubmedArticle></PubmedArticleSet>";
+    let (records, errors) = parse_pubmed(Cursor::new(xml.as_bytes()));
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].source.record, 2);
+    assert!(errors.iter().any(|e| e.record == Some(1) && e.to_string().contains("no end tag")), "{errors:?}");
+}
