@@ -1342,6 +1342,7 @@ async fn write_consortium<C: ConnectionTrait>(
                     literal: Set(None),
                     orcid: Set(None),
                     person_id: Set(a.person.map(|i| person_ids[i])),
+                    is_first: Set(k == 0),
                     ..Default::default()
                 });
             }
