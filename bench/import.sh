@@ -142,6 +142,7 @@ RESULTS="$DATA/results.tsv"   # table  tool  kind(peer|parse|import|floor)  reco
 # runs); `$PREP`, when set, is run before every run (a fresh database for an import).
 REPEAT="${REPEAT:-3}"
 REPEAT_BELOW="${REPEAT_BELOW:-20}"
+less_than() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }'; }   # seconds, as /usr/bin/time prints them
 measure() {
   local table=$1 tool=$2 kind=$3 limit=$4 countfn=$5 notefn=$6; shift 6
   local rc status records note secs rss best="" peak=0 run=0
@@ -152,8 +153,8 @@ measure() {
     /usr/bin/time -f "%e %M" -o "$WORK/time" timeout "$limit" "$@" > "$WORK/out" 2> "$WORK/err" || rc=$?
     read -r secs rss < <(tail -1 "$WORK/time")
     [ "$rss" -gt "$peak" ] && peak=$rss
-    if [ "$rc" != 0 ] || [ -z "$best" ] || python3 -c "import sys; sys.exit(not $secs < $best)"; then best=$secs; fi
-    [ "$rc" = 0 ] && [ "$run" -lt "$REPEAT" ] && python3 -c "import sys; sys.exit(not $secs < $REPEAT_BELOW)" || break
+    if [ "$rc" != 0 ] || [ -z "$best" ] || less_than "$secs" "$best"; then best=$secs; fi
+    [ "$rc" = 0 ] && [ "$run" -lt "$REPEAT" ] && less_than "$secs" "$REPEAT_BELOW" || break
   done
   status=ok
   records=$("$countfn" "$WORK/out")
@@ -174,7 +175,7 @@ note_import() { sed -n 's/^.* read [0-9]*, \(new .*\)$/\1/p' "$1" | tail -1; }
 # our full import into a fresh SQLite database (demo consortium loaded first, as a user would have)
 fresh_db() {
   rm -f "$IMPORT_DB" "$IMPORT_DB-wal" "$IMPORT_DB-shm"
-  MEDIST_DATABASE_URL="sqlite://$IMPORT_DB" "$BIN" demo load > /dev/null
+  "$BIN" demo load > /dev/null   # MEDIST_DATABASE_URL is set by import_fresh
 }
 IMPORT_DB="$WORK/import.db"
 import_fresh() { # TABLE TOOL FORMAT FILE
@@ -185,13 +186,12 @@ import_fresh() { # TABLE TOOL FORMAT FILE
 }
 # SQLite alone writing the same rows (write_floor: parsed first, untimed; only the writing is timed, by the example)
 floor() { # TABLE FILE
-  local out secs records
+  local out secs records run best=""
   say "$1: SQLite alone (write_floor)"
-  local run best=""
   for run in $(seq "$REPEAT"); do   # best of REPEAT, like the other short runs
     out=$("$FLOOR" "$2")
     secs=$(sed -n 's/^.* in \([0-9.]*\)s (.*/\1/p' <<< "$out")
-    if [ -z "$best" ] || python3 -c "import sys; sys.exit(not $secs < $best)"; then best=$secs; fi
+    if [ -z "$best" ] || less_than "$secs" "$best"; then best=$secs; fi
   done
   secs=$best
   records=$(sed -n 's/^.* wrote \([0-9]*\) publications.*/\1/p' <<< "$out")
